@@ -1,0 +1,91 @@
+"""Command line: `python -m scripts <command>`; each command chains the arrows it needs.
+
+Exit codes: 0 success, 1 data errors (printed as path:line: message), 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from scripts.errors import DataError
+
+
+def check(root: Path):
+    """load -> locate -> tables -> validate, writing nothing."""
+    from scripts.load import load
+    from scripts.locate import locate
+    from scripts.tables import tables
+    from scripts.validate import validate
+
+    return validate(tables(locate(load(root), root)))
+
+
+def build(root: Path):
+    from scripts.package import describe
+    from scripts.write import publish, write
+
+    return publish(describe(write(check(root), root)))
+
+
+def _cmd_check(args):
+    built = check(args.root)
+    counts = ", ".join(f"{n} {t.num_rows}" for n, t in built.tables.items())
+    print(f"ok: {counts}")
+
+
+def _cmd_build(args):
+    started = time.perf_counter()
+    data = build(args.root)
+    print(f"built {data} and datapackage.json in {time.perf_counter() - started:.2f}s")
+
+
+def _cmd_verify(args):
+    from scripts.verify import verify
+
+    descriptor = Path(args.descriptor) if args.descriptor else args.root / "datapackage.json"
+    checked = verify(descriptor)
+    print(f"ok: {len(checked)} files match {descriptor}")
+
+
+def _cmd_new_source(args):
+    from scripts.scaffold import ScaffoldError, new_source
+
+    try:
+        path = new_source(args.root, args.article, args.id)
+    except ScaffoldError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scripts", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help_text):
+        c = sub.add_parser(name, help=help_text, description=help_text)
+        c.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current directory)")
+        c.add_argument("--format", choices=["text", "json"], default="text", help="how to print data errors")
+        c.set_defaults(func=func)
+        return c
+
+    command("check", _cmd_check, "validate annotations and articles, writing nothing")
+    command("build", _cmd_build, "annotations -> validated build/data/*.csv|parquet + datapackage.json (atomic)")
+    v = command("verify", _cmd_verify, "check every file against datapackage.json (sha256, bytes, rows, schema)")
+    v.add_argument("descriptor", nargs="?", help="datapackage.json to check (default: ROOT/datapackage.json); "
+                                                  "works on an unpacked release archive")
+    n = command("new-source", _cmd_new_source, "scaffold annotations/sources/<id>.yaml for an article")
+    n.add_argument("article", help="path of the article, e.g. articles/005_x.txt")
+    n.add_argument("--id", help="source_id (outlet and date); default: derived from the file name")
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except DataError as e:
+        print(e.render(args.format), file=sys.stderr if args.format == "text" else sys.stdout)
+        return 1

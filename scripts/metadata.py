@@ -1,0 +1,100 @@
+"""The Table Schemas in schemas/ are the only definition of a column.
+
+Everything typed elsewhere (pyarrow schemas, pandera schemas, DuckDB DDL, datapackage
+resources, the docs dictionary) is generated here from them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pyarrow as pa
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+# Dependency order: a table only references tables before it (self-references aside),
+# so loading in this order satisfies every foreign key. Sources and actors reference
+# each other, which is why DuckDB foreign keys are declared only along this order.
+TABLE_ORDER = ("places", "sources", "actors", "citations", "events", "mentions", "figures")
+
+ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "date": pa.date32()}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    descriptor: dict
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.descriptor["fields"]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def primary_key(self) -> list[str]:
+        return self.descriptor["primaryKey"]
+
+    @property
+    def foreign_keys(self) -> list[dict]:
+        return self.descriptor.get("foreignKeys", [])
+
+    @cached_property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema(
+            [pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not required(f)) for f in self.fields]
+        )
+
+    def field(self, name: str) -> dict:
+        return next(f for f in self.fields if f["name"] == name)
+
+
+def required(field: dict) -> bool:
+    return bool(field.get("constraints", {}).get("required"))
+
+
+def categories(field: dict) -> list[str]:
+    return [c["value"] if isinstance(c, dict) else c for c in field.get("categories", [])]
+
+
+def load_tables(schema_dir: Path = SCHEMA_DIR) -> dict[str, Table]:
+    tables = {}
+    for name in TABLE_ORDER:
+        descriptor = json.loads((schema_dir / f"{name}.schema.json").read_text(encoding="utf-8"))
+        tables[name] = Table(name, descriptor)
+    return tables
+
+
+def annotation_schema(schema_dir: Path = SCHEMA_DIR) -> dict:
+    return json.loads((schema_dir / "annotation.schema.json").read_text(encoding="utf-8"))
+
+
+def pandera_schema(table: Table):
+    """A pandera DataFrameSchema enforcing each field's type and constraints.
+
+    Uniqueness and keys are checked by validate.py, which can name the first definition.
+    """
+    import pandera.pandas as pdx
+
+    columns = {}
+    for f in table.fields:
+        c = f.get("constraints", {})
+        checks = []
+        if categories(f):
+            checks.append(pdx.Check.isin(categories(f), error=f"must be one of: {', '.join(categories(f))}"))
+        if "pattern" in c:
+            checks.append(pdx.Check.str_matches(c["pattern"], error=f"must match {c['pattern']}"))
+        if "minLength" in c:
+            checks.append(pdx.Check.str_length(min_value=c["minLength"], error=f"must not be empty"))
+        if "maxLength" in c:
+            checks.append(pdx.Check.str_length(max_value=c["maxLength"], error=f"must be at most {c['maxLength']} characters"))
+        if "minimum" in c:
+            checks.append(pdx.Check.ge(c["minimum"], error=f"must be >= {c['minimum']}"))
+        if "maximum" in c:
+            checks.append(pdx.Check.le(c["maximum"], error=f"must be <= {c['maximum']}"))
+        dtype = {"string": "str", "number": "float64", "integer": "Int64", "date": "object"}[f["type"]]
+        columns[f["name"]] = pdx.Column(dtype, checks=checks, nullable=not required(f), coerce=False)
+    return pdx.DataFrameSchema(columns, strict=True, ordered=True, name=table.name)

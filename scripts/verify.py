@@ -1,0 +1,99 @@
+"""verify: every file named by a datapackage.json against its recorded sha256, size,
+row count and Table Schema (types and every constraint on every row).
+
+Works on the repository (datapackage.json at the root, data under build/data) and on an
+unpacked release archive alike: resource paths are relative to the descriptor.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from scripts.errors import Collector
+from scripts.metadata import ARROW_TYPES, Table, categories, required
+from scripts.write import sha256_file
+
+
+def expected_schema(table_schema: dict) -> pa.Schema:
+    return pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not required(f)) for f in table_schema["fields"]])
+
+
+def read_table(path: Path, fmt: str, schema: pa.Schema) -> pa.Table:
+    if fmt == "parquet":
+        return pq.read_table(path)
+    options = pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False,
+                                   include_columns=schema.names)
+    return pacsv.read_csv(path, convert_options=options)
+
+
+def check_rows(table: pa.Table, schema: dict, display: str, problems: Collector):
+    """Every constraint of the Table Schema, vectorised over Arrow columns."""
+    def bad(mask, message):
+        count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+        if count:
+            first = pc.indices_nonzero(mask)[0].as_py()
+            problems.add(display, 1, f"{message} in {count} row(s), first at row {first + 1}")
+
+    for f in schema["fields"]:
+        col, c, name = table.column(f["name"]), f.get("constraints", {}), f["name"]
+        if required(f):
+            bad(pc.is_null(col), f"{name} is empty")
+        if categories(f):
+            bad(pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, value_set=pa.array(categories(f))))), f"{name} outside its vocabulary")
+        if "pattern" in c:
+            bad(pc.invert(pc.fill_null(pc.match_substring_regex(col, c["pattern"]), True)), f"{name} does not match {c['pattern']}")
+        if "minimum" in c:
+            bad(pc.fill_null(pc.less(col, c["minimum"]), False), f"{name} below {c['minimum']}")
+        if "maximum" in c:
+            bad(pc.fill_null(pc.greater(col, c["maximum"]), False), f"{name} above {c['maximum']}")
+        if c.get("unique"):
+            if pc.count_distinct(col).as_py() != pc.count(col).as_py():
+                problems.add(display, 1, f"{name} has duplicate values")
+    key = schema["primaryKey"]
+    if table.num_rows and table.group_by(key).aggregate([]).num_rows != table.num_rows:
+        problems.add(display, 1, f"primary key {'/'.join(key)} has duplicate values")
+
+
+def verify(descriptor_path: Path) -> list[str]:
+    """Check every resource; raise DataError naming each tampered or missing file."""
+    descriptor_path = Path(descriptor_path)
+    base = descriptor_path.parent
+    problems = Collector()
+    try:
+        package = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        problems.add(str(descriptor_path), 1, f"cannot read the descriptor: {e}")
+        problems.raise_if_any()
+    checked = []
+    for res in package.get("resources", []):
+        display = res["path"]
+        path = base / res["path"]
+        if not path.is_file():
+            problems.add(display, 1, "file is missing")
+            continue
+        recorded = res.get("bytes", res.get("x-bytes"))
+        if path.stat().st_size != recorded:
+            problems.add(display, 1, f"size is {path.stat().st_size} bytes, datapackage.json says {recorded}")
+        digest = "sha256:" + sha256_file(path)
+        if digest != res.get("hash"):
+            problems.add(display, 1, f"sha256 differs from datapackage.json (file was changed): {digest[7:19]}... != {str(res.get('hash'))[7:19]}...")
+        schema = expected_schema(res["schema"])
+        try:
+            table = read_table(path, res["format"], schema)
+        except (pa.ArrowInvalid, OSError) as e:
+            problems.add(display, 1, f"cannot be read as {res['format']} with its schema: {str(e).splitlines()[0]}")
+            continue
+        if table.num_rows != res.get("rows"):
+            problems.add(display, 1, f"has {table.num_rows} rows, datapackage.json says {res.get('rows')}")
+        if [(f.name, f.type) for f in table.schema] != [(f.name, f.type) for f in schema]:
+            problems.add(display, 1, "columns or types differ from the schema in datapackage.json")
+            continue
+        check_rows(table, res["schema"], display, problems)
+        checked.append(display)
+    problems.raise_if_any()
+    return checked

@@ -1,0 +1,87 @@
+"""Arrow 5, write: validated tables -> CSV + Parquet in a staging folder, then swapped in.
+
+build/data is a symlink to a content-named generation folder (build/.data-<digest>),
+replaced in one atomic rename. A failed or killed build never touches the published one.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from scripts.metadata import load_tables
+
+
+@dataclass
+class Staged:
+    folder: Path                 # build/.stage-*/ holding data/ and datapackage.json
+    tables: dict[str, pa.Table]
+    root: Path
+
+
+def write_csv(table: pa.Table, path: Path):
+    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+
+
+def write_parquet(table: pa.Table, path: Path):
+    pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
+                   write_statistics=True, store_schema=True, row_group_size=1 << 20)
+
+
+def write(built, root: Path) -> Staged:
+    """Write every table into a fresh staging folder under build/."""
+    root = Path(root)
+    build = root / "build"
+    build.mkdir(exist_ok=True)
+    stage = build / f".stage-{os.getpid()}"
+    if stage.exists():
+        shutil.rmtree(stage)
+    (stage / "data").mkdir(parents=True)
+    schemas = load_tables()
+    out = {}
+    for name, table in built.tables.items():
+        table = table.cast(schemas[name].arrow_schema)
+        write_csv(table, stage / "data" / f"{name}.csv")
+        write_parquet(table, stage / "data" / f"{name}.parquet")
+        out[name] = table
+    return Staged(stage, out, root)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def publish(staged: Staged) -> Path:
+    """Swap the staged data and datapackage.json into place; returns build/data."""
+    build = staged.root / "build"
+    digest = hashlib.sha256()
+    for path in sorted((staged.folder / "data").iterdir()):
+        digest.update(path.name.encode() + b"\0" + sha256_file(path).encode())
+    generation = build / f".data-{digest.hexdigest()[:16]}"
+    if generation.exists():
+        shutil.rmtree(generation)
+    os.replace(staged.folder / "data", generation)
+    link = build / "data"
+    if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
+        os.replace(link, build / ".data-previous")
+    tmp_link = build / f".data-link-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(generation.name, tmp_link)
+    os.replace(tmp_link, link)
+    os.replace(staged.folder / "datapackage.json", staged.root / "datapackage.json")
+    shutil.rmtree(staged.folder, ignore_errors=True)
+    for stale in build.glob(".data-*"):
+        if stale != generation:
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+    return link
