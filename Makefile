@@ -3,28 +3,46 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# A DuckDB 1.x client in its own environment, to prove the database opens in 1.x.
+VENV1 := .venv-duckdb1
+STAMP1 := $(VENV1)/.installed
+SQL ?= SELECT * FROM source_overview
 
-.PHONY: all setup build tables check verify test clean help
+.PHONY: all setup build tables check verify db query docs test clean help
 
-all: build ## set up, then build the whole package
+all: build db docs ## set up, then build the whole package
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP) ## create .venv with the pinned requirements
+$(STAMP1): requirements-duckdb1.txt
+	$(PYTHON) -m venv $(VENV1)
+	$(VENV1)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-duckdb1.txt
+	touch $(STAMP1)
 
-build tables: $(STAMP) ## annotations -> build/data/*.csv|parquet + datapackage.json
+setup: $(STAMP) $(STAMP1) ## create .venv (and .venv-duckdb1) with the pinned requirements
+
+build tables: setup ## annotations -> build/data/*.csv|parquet + datapackage.json
 	$(PY) -m scripts build
 
-check: $(STAMP) ## validate annotations and articles, writing nothing
+check: setup ## validate annotations and articles, writing nothing
 	$(PY) -m scripts check
 
-verify: $(STAMP) ## check build/data against datapackage.json
+verify: setup ## check build/data against datapackage.json
 	$(PY) -m scripts verify
 
-test: $(STAMP) ## run the test suite
+db: build ## build/<name>.duckdb with views; runs the SQL cookbook
+	$(PY) -m scripts db
+
+query: setup ## read-only query: make query SQL="SELECT ..."
+	$(PY) -m scripts query "$(SQL)"
+
+docs: db ## generated pages + mkdocs build --strict into build/site
+	$(PY) -m scripts docs
+
+test: setup ## run the test suite
 	$(PY) -m pytest -q
 
 clean: ## remove build/ (datapackage.json stays: it is committed)

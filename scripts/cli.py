@@ -60,6 +60,32 @@ def _cmd_new_source(args):
     print(f"wrote {path}")
 
 
+def _cmd_db(args):
+    from scripts.db import build_db
+
+    started = time.perf_counter()
+    path = build_db(args.root)
+    print(f"built {path} in {time.perf_counter() - started:.2f}s")
+
+
+def _cmd_query(args):
+    from scripts.db import QueryRefused, query
+
+    try:
+        print(query(args.root, args.sql, args.output))
+    except QueryRefused as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _cmd_docs(args):
+    from scripts.docs import build_docs
+
+    started = time.perf_counter()
+    site = build_docs(args.root)
+    print(f"built {site} in {time.perf_counter() - started:.2f}s")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m scripts", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -79,6 +105,11 @@ def parser() -> argparse.ArgumentParser:
     n = command("new-source", _cmd_new_source, "scaffold annotations/sources/<id>.yaml for an article")
     n.add_argument("article", help="path of the article, e.g. articles/005_x.txt")
     n.add_argument("--id", help="source_id (outlet and date); default: derived from the file name")
+    command("db", _cmd_db, "build/<name>.duckdb: tables, comments, views; runs the SQL cookbook")
+    q = command("query", _cmd_query, "run a read-only SQL query against the DuckDB file and print the result")
+    q.add_argument("sql", help="the SQL statement")
+    q.add_argument("--output", choices=["table", "csv", "json", "markdown"], default="table", help="output format")
+    command("docs", _cmd_docs, "generate the docs pages and run mkdocs build --strict into build/site")
     return p
 
 

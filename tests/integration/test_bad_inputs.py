@@ -60,7 +60,7 @@ CASES = [
     Case("dangling-actor", B, "    attributed_to: b-official\n", "    attributed_to: b-officia\n", "did you mean"),
     Case("dangling-source", B, "  language: ar\n", "  language: ar\n  derived_from: outlet-c-2025\n", "derived_from 'outlet-c-2025' does not exist in sources"),
     Case("duplicate-id-across-files", B, "  - mention_id: b-m2\n", "  - mention_id: a-m1\n", f"duplicate mention_id 'a-m1' in mentions (first at {A}:"),
-    Case("place-parent-cycle", P, "    kind: country\n", "    kind: country\n    parent_place_id: ain-al-asad-air-base\n", "makes a cycle"),
+    Case("place-parent-cycle", P, "    kind: country\n", "    kind: country\n    parent_place_id: ain-al-asad-air-base\n", "makes a cycle", 14),
     Case("two-sources-one-article", B, "  article_path: articles/b.txt\n  article_sha256: e33cad4b12712fa98ee4a816e897642cf7bf9c25e12fc73b737de2841d882dc5\n",
          f"  article_path: articles/a.txt\n  article_sha256: {SHA_A}\n", "already claimed by"),
     Case("missing-article", B, "  article_path: articles/b.txt\n", "  article_path: articles/zz.txt\n", "does not exist"),
