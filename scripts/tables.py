@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from scripts.dates import DateProblem, bounds
 from scripts.errors import Collector
+from scripts.faults import checkpoint
 from scripts.load import Record
 from scripts.locate import Located
 from scripts.metadata import Table, load_tables
@@ -87,5 +88,6 @@ def tables(located: Located) -> Built:
     built, origins = {}, {}
     for name, pairs in rows_by_table(located).items():
         built[name], origins[name] = build_table(schemas[name], pairs, located, problems)
+        checkpoint("tables")
     problems.raise_if_any()
     return Built(built, origins, located)

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from scripts.faults import checkpoint
 from scripts.metadata import load_tables
 
 
@@ -48,6 +49,7 @@ def write(built, root: Path) -> Staged:
     for name, table in built.tables.items():
         table = table.cast(schemas[name].arrow_schema)
         write_csv(table, stage / "data" / f"{name}.csv")
+        checkpoint("write")
         write_parquet(table, stage / "data" / f"{name}.parquet")
         out[name] = table
     return Staged(stage, out, root)
@@ -70,6 +72,7 @@ def publish(staged: Staged) -> Path:
     generation = build / f".data-{digest.hexdigest()[:16]}"
     if generation.exists():
         shutil.rmtree(generation)
+    checkpoint("publish")
     os.replace(staged.folder / "data", generation)
     link = build / "data"
     if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
@@ -81,7 +84,11 @@ def publish(staged: Staged) -> Path:
     os.replace(tmp_link, link)
     os.replace(staged.folder / "datapackage.json", staged.root / "datapackage.json")
     shutil.rmtree(staged.folder, ignore_errors=True)
-    for stale in build.glob(".data-*"):
-        if stale != generation:
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+    for stale in [*build.glob(".data-*"), *build.glob(".stage-*")]:
+        if stale == generation:
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink()
     return link

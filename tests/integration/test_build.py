@@ -1,0 +1,121 @@
+"""End-to-end builds: the real corpus from a temp copy of the repo, and the fixture corpus."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import REPO, run_cli, snapshot
+
+INPUTS = ("articles", "annotations", "schemas", "CHANGELOG.md")
+
+
+def copy_inputs(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in INPUTS:
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
+    return target
+
+
+def build_subprocess(root: Path, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "scripts", "build", "--root", str(root)], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> Path:
+    root = copy_inputs(tmp_path_factory.mktemp("real") / "repo")
+    result = build_subprocess(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_articles_are_the_seeds_byte_for_byte():
+    seeds = REPO.parent / "shared" / "seeds"
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    assert names == sorted(p.name for p in (REPO / "articles").glob("*.txt")) and len(names) == 5
+    for name in names:
+        assert (seeds / name).read_bytes() == (REPO / "articles" / name).read_bytes()
+
+
+def test_every_table_has_rows_and_csv_equals_parquet(real):
+    package = json.loads((real / "datapackage.json").read_text(encoding="utf-8"))
+    csvs = [r for r in package["resources"] if r["format"] == "csv"]
+    assert {r["name"] for r in csvs} >= {"sources", "events", "mentions", "figures", "places", "actors"}
+    for res in csvs:
+        parquet = pq.read_table(real / res["path"].replace(".csv", ".parquet"))
+        from scripts.verify import expected_schema, read_table
+
+        csv = read_table(real / res["path"], "csv", expected_schema(res["schema"]))
+        assert parquet.num_rows == csv.num_rows == res["rows"] > 0, res["name"]
+        assert parquet.to_pylist() == csv.to_pylist(), res["name"]
+        key = res["schema"]["primaryKey"]
+        keys = [tuple(str(row[k]) for k in key) for row in parquet.select(key).to_pylist()]
+        assert keys == sorted(keys), f"{res['name']} is not sorted by its primary key"
+
+
+def test_committed_datapackage_matches_the_build(real):
+    """No drift: the committed manifest is exactly what the build produces."""
+    assert (REPO / "datapackage.json").read_text(encoding="utf-8") == (real / "datapackage.json").read_text(encoding="utf-8"), \
+        "datapackage.json is stale: run `make` and commit it"
+
+
+def test_frictionless_validates_the_package(real):
+    from frictionless import Package
+
+    report = Package(str(real / "datapackage.json"), basepath=str(real)).validate()
+    errors = [e.message for task in report.tasks for e in task.errors] + [e.message for e in report.errors]
+    assert report.valid and errors == [], errors[:5]
+
+
+def test_parquet_is_zstd_without_pandas_metadata(real):
+    meta = pq.ParquetFile(real / "build/data/mentions.parquet").metadata
+    assert meta.row_group(0).column(0).compression == "ZSTD"
+    assert b"pandas" not in (meta.metadata or {})
+
+
+def test_csv_is_utf8_lf(real):
+    data = (real / "build/data/mentions.csv").read_bytes()
+    assert b"\r\n" not in data and data.decode("utf-8")
+    header = pacsv.read_csv(real / "build/data/mentions.csv").schema.names
+    from scripts.metadata import load_tables
+
+    assert header == load_tables()["mentions"].field_names
+
+
+def test_two_builds_in_different_places_and_environments_are_identical(tmp_path):
+    first, second = copy_inputs(tmp_path / "a"), copy_inputs(tmp_path / "elsewhere" / "b")
+    assert build_subprocess(first).returncode == 0
+    result = build_subprocess(second, {"TZ": "Pacific/Kiritimati", "LC_ALL": "C", "LANG": "C", "PYTHONHASHSEED": "12345"})
+    assert result.returncode == 0, result.stderr
+    a, b = snapshot(first), snapshot(second)
+    a = {k: v for k, v in a.items() if not k.startswith("build/.data-")}
+    b = {k: v for k, v in b.items() if not k.startswith("build/.data-")}
+    assert a == b and len(a) == 15
+
+
+def test_rebuild_with_nothing_changed_is_identical(mini):
+    assert run_cli("build", "--root", mini)[0] == 0
+    before = snapshot(mini)
+    assert run_cli("build", "--root", mini)[0] == 0
+    assert snapshot(mini) == before
+
+
+def test_check_writes_nothing(mini):
+    code, out, _ = run_cli("check", "--root", mini)
+    assert code == 0 and "mentions 4" in out
+    assert not (mini / "build").exists() and not (mini / "datapackage.json").exists()
+
+
+def test_usage_error_exits_2(mini):
+    assert run_cli("build", "--no-such-flag")[0] == 2
+    assert run_cli("frobnicate")[0] == 2

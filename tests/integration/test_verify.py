@@ -1,0 +1,62 @@
+"""verify catches every kind of tampering and names the file."""
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def built(mini):
+    assert run_cli("build", "--root", mini)[0] == 0
+    return mini
+
+
+def verify(root):
+    code, out, err = run_cli("verify", "--root", root)
+    return code, out + err
+
+
+def test_clean_build_verifies(built):
+    code, text = verify(built)
+    assert code == 0 and "ok: 14 files" in text
+
+
+def test_edited_csv_is_caught(built):
+    path = built / "build/data/places.csv"
+    path.write_bytes(path.read_bytes().replace(b"Iraq", b"Irak"))
+    code, text = verify(built)
+    assert code == 1 and "build/data/places.csv:1: sha256 differs" in text
+
+
+def test_rewritten_parquet_with_same_size_rows_is_caught(built):
+    path = built / "build/data/figures.parquet"
+    table = pq.read_table(path)
+    table = table.set_column(table.schema.get_field_index("value"), "value", pa.array([9999.0, None]))
+    pq.write_table(table, path)
+    code, text = verify(built)
+    assert code == 1 and "build/data/figures.parquet" in text and "sha256 differs" in text
+
+
+def test_missing_file_is_named(built):
+    (built / "build/data/events.parquet").unlink()
+    code, text = verify(built)
+    assert code == 1 and "build/data/events.parquet:1: file is missing" in text
+
+
+def test_row_count_and_constraints_are_checked(built):
+    """A consistent forgery (hash and size updated) still fails on the data itself."""
+    path = built / "build/data/places.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace('"country"', '"planet"'), encoding="utf-8")
+    package = json.loads((built / "datapackage.json").read_text())
+    res = next(r for r in package["resources"] if r["path"].endswith("places.csv"))
+    import hashlib
+
+    res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    res["bytes"] = path.stat().st_size
+    res["rows"] = 3
+    (built / "datapackage.json").write_text(json.dumps(package))
+    code, text = verify(built)
+    assert code == 1 and "has 2 rows, datapackage.json says 3" in text and "kind outside its vocabulary" in text

@@ -1,0 +1,51 @@
+from scripts.errors import Collector
+from scripts.load import Record
+from scripts.locate import Article, explain_miss, find_all, locate_quote
+
+TEXT = "قال مصدر أمني إن القوات الأمريكية ستغادر. وقال مصدر أمني آخر إن القوات الأمريكية باقية."
+
+
+def record(quote, **extra):
+    r = Record(quote=quote, **extra)
+    r.path, r.line, r.key_lines = "annotations/sources/x.yaml", 7, {"quote": 8, "occurrence": 9}
+    return r
+
+
+def run(quote, **extra):
+    problems = Collector()
+    span = locate_quote(Article("articles/x.txt", TEXT, ""), record(quote, **extra), problems)
+    return span, problems.problems
+
+
+def test_offsets_are_code_points_and_slice_the_quote():
+    span, problems = run("ستغادر")
+    assert problems == [] and TEXT[span[0]:span[1]] == "ستغادر" and span == (TEXT.index("ستغادر"), TEXT.index("ستغادر") + 6)
+
+
+def test_quote_twice_needs_occurrence_and_occurrence_picks_it():
+    span, problems = run("القوات الأمريكية")
+    assert span is None and "occurs 2 times" in problems[0].message and problems[0].line == 8
+    span, problems = run("القوات الأمريكية", occurrence=2)
+    assert problems == [] and span[0] == TEXT.rindex("القوات الأمريكية")
+
+
+def test_overlapping_matches_are_counted():
+    assert find_all("ااا", "اا") == [0, 1]
+
+
+def test_persian_letter_near_miss_names_both_code_points():
+    span, [p] = run("القوات الأمریکية ستغادر")
+    assert span is None
+    assert "near match" in p.message and "«القوات الأمريكية ستغادر»" in p.message
+    assert "U+06CC ARABIC LETTER FARSI YEH" in p.hint and "U+064A ARABIC LETTER YEH" in p.hint
+    assert "U+06A9 ARABIC LETTER KEHEH" in p.hint and "U+0643 ARABIC LETTER KAF" in p.hint
+
+
+def test_far_miss_shows_closest_passage():
+    message, hint = explain_miss(Article("articles/x.txt", TEXT, ""), "وقال مصدر عسكري آخر")
+    assert "closest passage" in message and "مصدر" in message
+
+
+def test_occurrence_beyond_count():
+    span, [p] = run("ستغادر", occurrence=2)
+    assert span is None and p.line == 9 and "occurs only 1 time(s)" in p.message
