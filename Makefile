@@ -7,10 +7,13 @@ STAMP := $(VENV)/.installed
 VENV1 := .venv-duckdb1
 STAMP1 := $(VENV1)/.installed
 SQL ?= SELECT * FROM source_overview
+# TEXTS=0 leaves the article texts (publishers' copyright) out of the release archive.
+TEXTS ?= 1
+NO_TEXTS := $(if $(filter 0,$(TEXTS)),--no-texts,)
 
-.PHONY: all setup build tables check verify db query docs test clean help
+.PHONY: all setup build tables check verify db query docs package release test clean help
 
-all: build db docs ## set up, then build the whole package
+all: build db docs package ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +44,12 @@ query: setup ## read-only query: make query SQL="SELECT ..."
 
 docs: db ## generated pages + mkdocs build --strict into build/site
 	$(PY) -m scripts docs
+
+package: db ## build/dist/<name>-<version>.zip (TEXTS=0: without the article texts)
+	$(PY) -m scripts package $(NO_TEXTS)
+
+release: db ## package, refusing breaking schema changes the CHANGELOG does not announce
+	$(PY) -m scripts release $(NO_TEXTS)
 
 test: setup ## run the test suite
 	$(PY) -m pytest -q

@@ -45,8 +45,8 @@ def _cmd_verify(args):
     from scripts.verify import verify
 
     descriptor = Path(args.descriptor) if args.descriptor else args.root / "datapackage.json"
-    checked = verify(descriptor)
-    print(f"ok: {len(checked)} files match {descriptor}")
+    files, articles = verify(descriptor, args.articles)
+    print(f"ok: {len(files)} files match {descriptor}" + (f"; every quote matches its article ({articles} articles)" if articles else ""))
 
 
 def _cmd_new_source(args):
@@ -86,6 +86,31 @@ def _cmd_docs(args):
     print(f"built {site} in {time.perf_counter() - started:.2f}s")
 
 
+def _cmd_package(args):
+    from scripts.package import release
+
+    print(f"wrote {release(args.root, texts=not args.no_texts)}")
+
+
+def _cmd_diff(args):
+    from scripts.diff import diff, render
+
+    print(render(diff(Path(args.old), Path(args.new))))
+
+
+def _cmd_release(args):
+    """package, but refuse a breaking schema change that the CHANGELOG does not announce."""
+    from scripts.diff import unannounced_breaking_changes
+    from scripts.package import release
+
+    changes = unannounced_breaking_changes(args.root, Path(args.previous) if args.previous else None)
+    if changes:
+        print("error: breaking schema changes, but the newest CHANGELOG.md entry does not say 'breaking':\n  "
+              + "\n  ".join(changes), file=sys.stderr)
+        return 1
+    print(f"wrote {release(args.root, texts=not args.no_texts)}")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m scripts", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -102,6 +127,7 @@ def parser() -> argparse.ArgumentParser:
     v = command("verify", _cmd_verify, "check every file against datapackage.json (sha256, bytes, rows, schema)")
     v.add_argument("descriptor", nargs="?", help="datapackage.json to check (default: ROOT/datapackage.json); "
                                                   "works on an unpacked release archive")
+    v.add_argument("--articles", type=Path, help="folder of article texts: also check every quote and offset against them")
     n = command("new-source", _cmd_new_source, "scaffold annotations/sources/<id>.yaml for an article")
     n.add_argument("article", help="path of the article, e.g. articles/005_x.txt")
     n.add_argument("--id", help="source_id (outlet and date); default: derived from the file name")
@@ -110,6 +136,14 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("sql", help="the SQL statement")
     q.add_argument("--output", choices=["table", "csv", "json", "markdown"], default="table", help="output format")
     command("docs", _cmd_docs, "generate the docs pages and run mkdocs build --strict into build/site")
+    k = command("package", _cmd_package, "build/dist/<name>-<version>.zip: data, database, docs files, SHA256SUMS")
+    k.add_argument("--no-texts", action="store_true", help="leave the article texts out of the archive")
+    r = command("release", _cmd_release, "package, refusing breaking schema changes the CHANGELOG does not announce")
+    r.add_argument("--no-texts", action="store_true", help="leave the article texts out of the archive")
+    r.add_argument("--previous", help="previous release (zip or folder); default: the committed datapackage.json")
+    d = command("diff", _cmd_diff, "rows added/removed/changed and schema changes between two releases")
+    d.add_argument("old", help="older release: zip, unpacked folder or project folder")
+    d.add_argument("new", help="newer release: zip, unpacked folder or project folder")
     return p
 
 

@@ -6,6 +6,7 @@ unpacked release archive alike: resource paths are relative to the descriptor.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -29,6 +30,17 @@ def read_table(path: Path, fmt: str, schema: pa.Schema) -> pa.Table:
     options = pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False,
                                    include_columns=schema.names)
     return pacsv.read_csv(path, convert_options=options)
+
+
+def check_file(base: Path, res: dict, problems: Collector) -> list[str]:
+    """A non-tabular resource (an article text): present, right size, right sha256."""
+    path = base / res["path"]
+    if not path.is_file():
+        problems.add(res["path"], 1, "file is missing")
+        return []
+    if path.stat().st_size != res.get("bytes") or "sha256:" + sha256_file(path) != res.get("hash"):
+        problems.add(res["path"], 1, "size or sha256 differs from datapackage.json (file was changed)")
+    return [res["path"]]
 
 
 def check_rows(table: pa.Table, schema: dict, display: str, problems: Collector):
@@ -59,8 +71,12 @@ def check_rows(table: pa.Table, schema: dict, display: str, problems: Collector)
         problems.add(display, 1, f"primary key {'/'.join(key)} has duplicate values")
 
 
-def verify(descriptor_path: Path) -> list[str]:
-    """Check every resource; raise DataError naming each tampered or missing file."""
+def verify(descriptor_path: Path, articles: Path | None = None) -> tuple[list[str], int]:
+    """Check every resource; raise DataError naming each tampered or missing file.
+
+    With the article texts (ARTICLES, or an articles/ folder beside the descriptor), also
+    check each article's sha256 and that every quote sits at its recorded offsets.
+    """
     descriptor_path = Path(descriptor_path)
     base = descriptor_path.parent
     problems = Collector()
@@ -69,8 +85,11 @@ def verify(descriptor_path: Path) -> list[str]:
     except (OSError, ValueError) as e:
         problems.add(str(descriptor_path), 1, f"cannot read the descriptor: {e}")
         problems.raise_if_any()
-    checked = []
+    checked, tables = [], {}
     for res in package.get("resources", []):
+        if res.get("type") != "table":
+            checked += check_file(base, res, problems)
+            continue
         display = res["path"]
         path = base / res["path"]
         if not path.is_file():
@@ -95,5 +114,31 @@ def verify(descriptor_path: Path) -> list[str]:
             continue
         check_rows(table, res["schema"], display, problems)
         checked.append(display)
+        tables[res["name"]] = table
+    articles = Path(articles) if articles else base / "articles"
+    checked_articles = 0
+    if articles.is_dir() and {"sources", "mentions", "figures", "citations"} <= set(tables):
+        checked_articles = check_quotes(tables, articles, problems)
     problems.raise_if_any()
-    return checked
+    return checked, checked_articles
+
+
+def check_quotes(tables: dict, articles: Path, problems: Collector) -> int:
+    """Every article's sha256 and every quote against article[char_start:char_end]."""
+    texts = {}
+    for source in tables["sources"].select(["source_id", "article_path", "article_sha256"]).to_pylist():
+        path = articles / Path(source["article_path"]).name
+        if not path.is_file():
+            continue  # the user may hold only some of the articles
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != source["article_sha256"]:
+            problems.add(str(path), 1, f"sha256 differs from sources.article_sha256 of {source['source_id']}")
+            continue
+        texts[source["source_id"]] = data.decode("utf-8")
+    for name in ("citations", "mentions", "figures"):
+        for i, row in enumerate(tables[name].select(["source_id", "quote", "char_start", "char_end"]).to_pylist()):
+            text = texts.get(row["source_id"])
+            if text is not None and text[row["char_start"]:row["char_end"]] != row["quote"]:
+                problems.add(f"data/{name}", i + 2, f"quote does not match article {row['source_id']} at "
+                             f"{row['char_start']}-{row['char_end']}")
+    return len(texts)

@@ -1,0 +1,572 @@
+"""synth: a synthetic corpus in the exact annotation format, for tests and the benchmark.
+
+`python -m scripts synth --articles N --seed S --out DIR` writes
+
+    DIR/articles/<nnnnn>_<sha16>.txt          Arabic text assembled from real sentences
+    DIR/annotations/places.yaml actors.yaml events.yaml
+    DIR/annotations/sources/<source_id>.yaml  one per article: source, citations, mentions, figures
+    DIR/CHANGELOG.md                          a copy of the repository's (the build reads the version)
+
+The sentences come from the repository's articles/*.txt, read at run time (nothing of them is
+stored here). Numbers inside sentences are redrawn per article, so figures vary. Every quote is
+a word-aligned passage of its generated article; where it occurs more than once the record
+carries the right `occurrence`. Some articles repeat a sentence on purpose so that occurrence
+is exercised. About 100 mentions + figures per article: 10,000 articles give about a million rows.
+
+Deterministic: the catalogues come from random.Random(seed) and article i from its own
+random.Random seeded by (seed, i), so the output is byte-identical for a given seed whatever
+the number of worker processes. YAML is written by a small emitter (JSON-style double-quoted
+strings, which are valid YAML) because yaml.safe_dump would dominate the run time.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+WORD = re.compile(r"\S+")
+DIGITS = re.compile(r"[0-9]+")
+DAY0 = dt.date(2023, 6, 1)
+DAYS = (dt.date(2026, 12, 31) - DAY0).days
+
+# --- small vocabularies (ids, English and Arabic names); values of the Table Schemas' categories --------------
+
+COUNTRIES = [  # place_id, name_en, name_ar, lat, lon
+    ("iraq", "Iraq", "العراق", 33.0, 44.0), ("syria", "Syria", "سوريا", 35.0, 38.0),
+    ("kuwait", "Kuwait", "الكويت", 29.3, 47.6), ("jordan", "Jordan", "الأردن", 31.0, 36.0),
+    ("united-states", "United States", "الولايات المتحدة", 38.0, -97.0), ("iran", "Iran", "إيران", 32.0, 53.0),
+    ("turkey", "Turkey", "تركيا", 39.0, 35.0), ("qatar", "Qatar", "قطر", 25.3, 51.2),
+]
+REGIONS = [  # place_id, name_en, name_ar, kind, parent, lat, lon
+    ("anbar", "Anbar Governorate", "محافظة الأنبار", "governorate", "iraq", 33.4, 42.0),
+    ("baghdad-governorate", "Baghdad Governorate", "محافظة بغداد", "governorate", "iraq", 33.3, 44.4),
+    ("kurdistan-region", "Kurdistan Region", "إقليم كوردستان", "region", "iraq", 36.4, 44.3),
+    ("erbil-governorate", "Erbil Governorate", "محافظة أربيل", "governorate", "kurdistan-region", 36.2, 44.0),
+    ("nineveh", "Nineveh Governorate", "محافظة نينوى", "governorate", "iraq", 36.2, 43.0),
+    ("salahuddin", "Salahuddin Governorate", "محافظة صلاح الدين", "governorate", "iraq", 34.5, 43.5),
+    ("kirkuk-governorate", "Kirkuk Governorate", "محافظة كركوك", "governorate", "iraq", 35.4, 44.3),
+    ("basra-governorate", "Basra Governorate", "محافظة البصرة", "governorate", "iraq", 30.5, 47.8),
+    ("deir-ez-zor", "Deir ez-Zor Governorate", "محافظة دير الزور", "governorate", "syria", 35.3, 40.1),
+    ("hasakah", "Al-Hasakah Governorate", "محافظة الحسكة", "governorate", "syria", 36.5, 40.7),
+    ("homs-governorate", "Homs Governorate", "محافظة حمص", "governorate", "syria", 34.7, 36.7),
+]
+SITES = [  # place_id, name_en, name_ar, kind, parent, lat, lon
+    ("ain-al-asad-air-base", "Ain al-Asad Air Base", "قاعدة عين الأسد", "air_base", "anbar", 33.7856, 42.4411),
+    ("harir-air-base", "Harir Air Base", "قاعدة حرير", "air_base", "erbil-governorate", 36.5381, 44.3419),
+    ("victory-base", "Victory Base Complex", "قاعدة فكتوريا", "military_site", "baghdad-governorate", 33.2925, 44.2497),
+    ("baghdad-airport", "Baghdad International Airport", "مطار بغداد الدولي", "airport", "baghdad-governorate", 33.2625, 44.2346),
+    ("erbil-airport", "Erbil International Airport", "مطار أربيل الدولي", "airport", "erbil-governorate", 36.2376, 43.9632),
+    ("al-tanf", "Al-Tanf Garrison", "قاعدة التنف", "military_site", "homs-governorate", 33.4969, 38.6186),
+    ("baghdad", "Baghdad", "بغداد", "city", "baghdad-governorate", 33.3152, 44.3661),
+    ("erbil", "Erbil", "أربيل", "city", "erbil-governorate", 36.1911, 44.0092),
+    ("ramadi", "Ramadi", "الرمادي", "city", "anbar", 33.4258, 43.2992),
+    ("mosul", "Mosul", "الموصل", "city", "nineveh", 36.3350, 43.1189),
+    ("al-baghdadi", "Al-Baghdadi", "ناحية البغدادي", "district", "anbar", 33.8667, 42.55),
+]
+OUTLETS = [  # slug, name_en, name_ar
+    ("shafaq", "Shafaq News", "شفق نيوز"), ("almada", "Al-Mada", "جريدة المدى"), ("rudaw", "Rudaw", "رووداو"),
+    ("alsumaria", "Al Sumaria", "السومرية نيوز"), ("baghdad-today", "Baghdad Today", "بغداد اليوم"),
+    ("ina", "Iraqi News Agency", "وكالة الأنباء العراقية"), ("alsabah", "Al-Sabah", "جريدة الصباح"),
+    ("964", "964 Media", "شبكة 964"), ("kurdistan24", "Kurdistan24", "كوردستان 24"),
+    ("alghad", "Alghad Press", "الغد برس"), ("almirbad", "Al-Mirbad", "المربد"), ("nrt", "NRT", "إن آر تي"),
+]
+AGENCIES = [
+    ("reuters", "Reuters", "رويترز", "news_agency"), ("afp", "Agence France-Presse", "فرانس برس", "news_agency"),
+    ("ap", "Associated Press", "أسوشيتد برس", "news_agency"), ("fox-news", "Fox News", "فوكس نيوز", "news_outlet"),
+    ("al-monitor", "Al-Monitor", "المونيتور", "news_outlet"), ("anadolu", "Anadolu Agency", "الأناضول", "news_agency"),
+]
+BODIES = [  # actor_id, name_en, name_ar, kind, title_en
+    ("us", "United States", "الولايات المتحدة", "state", None),
+    ("iraq-state", "Iraq", "العراق", "state", None),
+    ("iraqi-government", "Government of Iraq", "الحكومة العراقية", "government", None),
+    ("us-department-of-defense", "US Department of Defense", "وزارة الدفاع الأمريكية", "government", None),
+    ("centcom", "US Central Command", "القيادة المركزية الأمريكية", "military", None),
+    ("iraqi-joint-operations-command", "Joint Operations Command", "قيادة العمليات المشتركة", "military", None),
+    ("global-coalition", "Global Coalition against Daesh", "التحالف الدولي", "coalition", None),
+    ("iraqi-parliament", "Council of Representatives of Iraq", "مجلس النواب العراقي", "legislature", None),
+    ("us-embassy-baghdad", "US Embassy in Baghdad", "السفارة الأمريكية في بغداد", "embassy", None),
+    ("islamic-resistance", "Islamic Resistance in Iraq", "المقاومة الإسلامية في العراق", "armed_group", None),
+    ("kurdistan-regional-government", "Kurdistan Regional Government", "حكومة إقليم كوردستان", "government", None),
+]
+FIRST = [("ahmed", "Ahmed", "أحمد"), ("mohammed", "Mohammed", "محمد"), ("ali", "Ali", "علي"), ("hussein", "Hussein", "حسين"),
+         ("khalid", "Khalid", "خالد"), ("omar", "Omar", "عمر"), ("yahya", "Yahya", "يحيى"), ("saad", "Saad", "سعد"),
+         ("fuad", "Fuad", "فؤاد"), ("john", "John", "جون"), ("michael", "Michael", "مايكل"), ("sabah", "Sabah", "صباح")]
+LAST = [("al-jubouri", "al-Jubouri", "الجبوري"), ("al-dulaimi", "al-Dulaimi", "الدليمي"), ("al-rasool", "al-Rasool", "الرسول"),
+        ("hussein", "Hussein", "حسين"), ("al-numan", "al-Numan", "النعمان"), ("smith", "Smith", "سميث"),
+        ("barzani", "Barzani", "بارزاني"), ("al-asadi", "al-Asadi", "الأسدي"), ("kurilla", "Kurilla", "كوريلا")]
+TITLES = [("military spokesperson", "متحدث عسكري"), ("minister", "وزير"), ("member of parliament", "نائب في البرلمان"),
+          ("commander", "قائد"), ("adviser", "مستشار"), ("spokesperson", "متحدث رسمي")]
+UNNAMED = [("an Iraqi security source", "مصدر أمني عراقي"), ("informed sources", "مصادر مطلعة"),
+           ("military sources", "مصادر عسكرية"), ("an official", "مسؤول"), ("a government source", "مصدر حكومي"),
+           ("a US official", "مسؤول أمريكي")]
+EVENT_TYPES = ["agreement", "announcement", "plan_phase", "withdrawal", "troop_movement", "relocation", "handover",
+               "base_closure", "statement", "partnership", "founding", "military_campaign", "deployment", "other"]
+MODALITIES = ["reported", "reported", "reported", "planned", "expected", "denied", "assessed"]
+ATTRIBUTIONS = {"outlet": "outlet_statement", "unnamed": "paraphrase", "named": "direct_quote"}
+SUBJECTS = [("us_troops_in_iraq", "person"), ("us_troops_in_syria", "person"), ("coalition_troops_remaining", "person"),
+            ("advisers_remaining", "person"), ("troops_withdrawing", "person"), ("distance", "km"),
+            ("duration", "year"), ("plan_phases", "phase"), ("rank", "ordinal"), ("count", "item")]
+QUALIFIERS = ["exact", "exact", "approx", "less_than", "at_most", "at_least", "range", "vague"]
+GLOSSES = ["the last soldier will leave the base", "a convoy set off towards Syria", "forces moved to Erbil",
+           "the coalition mission ends", "the handover to Iraqi forces was completed", "the base was closed",
+           "a source said the withdrawal is on schedule", "the embassy spokesman announced the partnership",
+           "troops will remain as advisers", "the plan has two phases", "officials denied the report",
+           "the withdrawal was completed on Friday", "the number of troops will fall"]
+# Curator notes with the characters that break naive YAML: colons, '#', quotes, leading indicators.
+NOTES = ["synthetic: checked against the text", "# not a comment", "- looks like a list item", "'single' and \"double\"",
+         "key: value inside a note", "& anchor-like * alias-like !tag-like", "«guillemets» and a back\\slash", "@ % ` | >",
+         "ملاحظة: نص عربي مع نقطتين", "tab\tinside"]
+
+
+def sentence_pool(folder: Path) -> list[str]:
+    """Sentences of the real articles: split on newlines and sentence punctuation, at least four words."""
+    pool, seen = [], set()
+    for path in sorted(Path(folder).glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for sentence in SENTENCE_END.split(line):
+                sentence = sentence.strip()
+                if len(sentence.split()) >= 4 and sentence not in seen:
+                    seen.add(sentence)
+                    pool.append(sentence)
+    if len(pool) < 10:
+        raise SystemExit(f"synth: need at least 10 sentences of four words or more in {folder}/*.txt, found {len(pool)}")
+    return pool
+
+
+# --- YAML emitter ------------------------------------------------------------------------------------------------
+
+_encode = json.encoder.encode_basestring  # C implementation: "..." with JSON escapes, non-ASCII kept
+_YAML_UNSAFE = re.compile("[\x7f\x85\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax) that PyYAML reads back as exactly `text`."""
+    out = _encode(text)
+    if _YAML_UNSAFE.search(out):  # characters YAML treats as line breaks or refuses; JSON leaves them raw
+        out = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+    return out
+
+
+def scalar(value) -> str:
+    if isinstance(value, str):
+        return q(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text if ("." in text and "e" not in text) else f"{value:.6f}"
+    raise TypeError(f"cannot emit {type(value).__name__}")
+
+
+def emit_record(record: dict, indent: str = "  ") -> str:
+    """One mapping as an item of a block sequence; keys in insertion order, None values left out."""
+    lines, first = [], True
+    for key, value in record.items():
+        if value is None:
+            continue
+        lines.append(f"{indent}{'- ' if first else '  '}{key}: {scalar(value)}")
+        first = False
+    return "\n".join(lines)
+
+
+def emit_list(key: str, records: list[dict]) -> str:
+    if not records:
+        return f"{key}: []\n"
+    return f"{key}:\n" + "\n".join(emit_record(r) for r in records) + "\n"
+
+
+def emit_mapping(key: str, record: dict) -> str:
+    return f"{key}:\n" + "\n".join(f"  {k}: {scalar(v)}" for k, v in record.items() if v is not None) + "\n"
+
+
+# --- dates -------------------------------------------------------------------------------------------------------
+
+def day(n: int) -> dt.date:
+    return DAY0 + dt.timedelta(days=max(0, min(DAYS, n)))
+
+
+def edtf(rng: random.Random, d: dt.date) -> str:
+    """An EDTF value around d, in the forms the curators write."""
+    r = rng.random()
+    if r < 0.6:
+        return d.isoformat()
+    if r < 0.8:
+        return d.isoformat()[:7]
+    if r < 0.87:
+        return str(d.year)
+    if r < 0.95:
+        return f"{d.isoformat()}/{(d + dt.timedelta(days=rng.randint(1, 20))).isoformat()}"
+    return f"{d.isoformat()}T{rng.randint(0, 23):02d}:{rng.choice((0, 7, 15, 30, 45)):02d}:00"
+
+
+# --- catalogues --------------------------------------------------------------------------------------------------
+
+class Catalogues:
+    """places, named actors and events shared by every article, drawn from random.Random(seed)."""
+
+    def __init__(self, n_articles: int, seed: int, pool: list[str]):
+        rng = random.Random(seed)
+        self.places = [dict(place_id=p, name_en=en, name_ar=ar, kind="country", latitude=la, longitude=lo,
+                            geo_precision="country") for p, en, ar, la, lo in COUNTRIES]
+        self.places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
+                             geo_precision="region") for p, en, ar, k, par, la, lo in REGIONS]
+        self.places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
+                             geo_precision="city" if k in ("city", "district") else "site") for p, en, ar, k, par, la, lo in SITES]
+        parents = REGIONS
+        for k in range(1, 20 + n_articles // 25 + 1):  # synthetic areas under a governorate
+            p, en, ar, kind, par, la, lo = rng.choice(parents)
+            self.places.append(dict(place_id=f"area-{k}", name_en=f"Area {k}, {en}", name_ar=f"منطقة {k} في {ar}",
+                                    kind="area", parent_place_id=p, latitude=round(la + rng.uniform(-0.5, 0.5), 4),
+                                    longitude=round(lo + rng.uniform(-0.5, 0.5), 4), geo_precision="region",
+                                    note=rng.choice(NOTES) if rng.random() < 0.1 else None))
+        self.place_ids = [p["place_id"] for p in self.places]
+
+        self.outlets = [dict(actor_id=s, name_en=en, name_ar=ar, kind="news_outlet") for s, en, ar in OUTLETS]
+        self.agencies = [dict(actor_id=s, name_en=en, name_ar=ar, kind=k) for s, en, ar, k in AGENCIES]
+        self.bodies = [dict(actor_id=a, name_en=en, name_ar=ar, kind=k) for a, en, ar, k, _ in BODIES]
+        self.persons = []
+        for k in range(1, 30 + n_articles // 40 + 1):
+            (fs, fe, fa), (ls, le, la) = rng.choice(FIRST), rng.choice(LAST)
+            title_en, title_ar = rng.choice(TITLES)
+            self.persons.append(dict(actor_id=f"{fs}-{ls}-{k}", name_en=f"{fe} {le}", name_ar=f"{fa} {la}", kind="person",
+                                     title_en=title_en, title_ar=title_ar,
+                                     affiliation_actor_id=rng.choice(self.bodies)["actor_id"]))
+        self.named_actors = self.outlets + self.agencies + self.bodies + self.persons
+        self.person_ids = [p["actor_id"] for p in self.persons]
+
+        self.events = []
+        n_events = 30 + n_articles // 5
+        for k in range(1, n_events + 1):
+            etype = rng.choice(EVENT_TYPES)
+            when = day(rng.randint(0, DAYS))
+            place = rng.choice(self.place_ids) if rng.random() < 0.8 else None
+            self.events.append(dict(event_id=f"event-{k}-{etype.replace('_', '-')}", event_type=etype,
+                                    status=rng.choice(("occurred", "occurred", "ongoing", "reported_intent")),
+                                    summary_en=f"Synthetic {etype.replace('_', ' ')} no. {k}: "
+                                               f"{place or 'no place'} ({when.isoformat()[:7]})",
+                                    summary_ar=rng.choice(pool)[:200], date=edtf(rng, when), place_id=place,
+                                    outcome_event_id=None, note=rng.choice(NOTES) if rng.random() < 0.05 else None))
+        # Plans: a fifth of the events are plans carried out by a later event.
+        occurred = [e for e in self.events if e["status"] == "occurred"]
+        for e in rng.sample(self.events, len(self.events) // 5):
+            outcome = rng.choice(occurred)
+            if outcome is not e:
+                e["status"] = rng.choice(("planned", "superseded"))
+                e["outcome_event_id"] = outcome["event_id"]
+        self.event_days = [self._anchor(e["date"]) for e in self.events]
+
+    @staticmethod
+    def _anchor(value: str) -> dt.date:
+        parts = value.split("/")[0].split("T")[0].split("-")
+        return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+
+
+# --- one article ---------------------------------------------------------------------------------------------------
+
+def _redraw_numbers(rng: random.Random, sentence: str) -> str:
+    def new(m):
+        digits = m.group()
+        value = int(digits)
+        if 1990 <= value <= 2030 and len(digits) == 4:
+            return str(rng.randint(2023, 2026))
+        return str(rng.randint(10 ** (len(digits) - 1) if len(digits) > 1 else 1, 10 ** len(digits) - 1))
+    return DIGITS.sub(new, sentence)
+
+
+def article_text(rng: random.Random, pool: list[str]):
+    """Text of one article and, per sentence, (start offset, [(word start, word end) relative to it])."""
+    k = rng.randint(26, 40)
+    chosen = [_redraw_numbers(rng, s) for s in rng.sample(pool, min(k, len(pool)))]
+    if rng.random() < 0.35:  # repeat a sentence verbatim so that its quotes need `occurrence`
+        for _ in range(rng.randint(1, 2)):
+            chosen.insert(rng.randint(1, len(chosen)), rng.choice(chosen[1:]))
+    parts, sentences, at = [], [], 0
+    headline = chosen[0]
+    parts.append(headline + "\n\n")
+    at = len(parts[0])
+    i = 1
+    while i < len(chosen):
+        para = chosen[i:i + rng.randint(1, 4)]
+        for j, s in enumerate(para):
+            sentences.append((at, [(m.start(), m.end()) for m in WORD.finditer(s)], s))
+            sep = " " if j < len(para) - 1 else "\n\n"
+            parts.append(s + sep)
+            at += len(s) + len(sep)
+        i += len(para)
+    return headline, "".join(parts).rstrip("\n") + "\n", sentences
+
+
+def _window(rng, sentence, lo=4, hi=12, must=None):
+    """A word-aligned span of a sentence, optionally containing word index `must`."""
+    start, words, _ = sentence
+    n = len(words)
+    w = rng.randint(min(lo, n), min(hi, n))
+    if must is None:
+        a = rng.randint(0, n - w)
+    else:
+        a = rng.randint(max(0, must - w + 1), min(must, n - w))
+    return start + words[a][0], start + words[a + w - 1][1]
+
+
+def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
+    """Article i: (file name, text bytes, source file name, source YAML, unnamed actors)."""
+    rng = random.Random(f"{seed}:{i}")
+    headline, text, sentences = article_text(rng, pool)
+    data = text.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    name = f"{i:05d}_{sha[:16]}.txt"
+
+    outlet, pub, source_id = source_meta(i, seed, cat)
+    r = rng.random()
+    if r < 0.7:
+        published, basis, note = pub.isoformat(), "stated", "Printed under the headline."
+    elif r < 0.9:
+        published, basis = f"{pub.isoformat()}/{(pub + dt.timedelta(days=rng.randint(1, 3))).isoformat()}", "inferred"
+        note = "Inferred: the text says 'yesterday, Monday'; the weekday fixes the range."
+    else:
+        published, basis, note = pub.isoformat()[:7], "inferred", "Inferred from the events reported: only the month is certain."
+    source = dict(source_id=source_id, outlet_actor_id=outlet["actor_id"], outlet_en=outlet["name_en"],
+                  outlet_ar=outlet["name_ar"], title_ar=headline, title_en=f"[synthetic headline {i}]", language="ar",
+                  byline=rng.choice(FIRST)[2] + " " + rng.choice(LAST)[2] if rng.random() < 0.3 else None,
+                  published=published,
+                  published_time=f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}" if basis == "stated" and rng.random() < 0.3 else None,
+                  published_basis=basis, published_note=note, article_path=f"articles/{name}", article_sha256=sha,
+                  derived_from=None, derivation_note=None, note=rng.choice(NOTES) if rng.random() < 0.05 else None)
+    if i > 0 and rng.random() < 0.03:
+        source["derived_from"] = source_meta(rng.randrange(i), seed, cat)[2]  # an earlier article
+        source["derivation_note"] = "Rewrites the earlier article with a new opening."
+
+    unnamed = []
+    for k in range(rng.choice((0, 1, 1, 2))):
+        en, ar = rng.choice(UNNAMED)
+        unnamed.append(dict(actor_id=f"{source_id}-source-{k + 1}", name_en=en, name_ar=ar, kind="unnamed_source",
+                            scope_source_id=source_id))
+
+    starts_cache: dict[str, list[int]] = {}
+
+    def quote_at(s: int, e: int):
+        quote = text[s:e]
+        starts = starts_cache.get(quote)
+        if starts is None:
+            starts, at = [], text.find(quote)
+            while at != -1:
+                starts.append(at)
+                at = text.find(quote, at + 1)
+            starts_cache[quote] = starts
+        return quote, (starts.index(s) + 1 if len(starts) > 1 else None)
+
+    def attribution():
+        r = rng.random()
+        if r < 0.35 or (r < 0.7 and not unnamed):
+            return outlet["actor_id"], "outlet_statement"
+        if r < 0.7:
+            return rng.choice(unnamed)["actor_id"], "paraphrase"
+        return rng.choice(cat.person_ids), "direct_quote"
+
+    citations = []
+    for agency, relation in zip(rng.sample(cat.agencies, rng.choice((0, 0, 1, 2))), ("cites", "translated_from", "told_to")):
+        quote, occ = quote_at(*_window(rng, rng.choice(sentences), 2, 6))
+        citations.append(dict(cited_actor_id=agency["actor_id"], relation=relation, quote=quote, occurrence=occ))
+
+    total = rng.randint(85, 115)
+    n_figures = total * rng.randint(20, 40) // 100
+    topics = rng.sample(range(len(cat.events)), min(len(cat.events), rng.randint(5, 15)))
+    mentions, used = [], set()
+    for m in range(1, total - n_figures + 1):
+        e = rng.choice(topics)
+        s, t = _window(rng, rng.choice(sentences))
+        if (s, t, e) in used:  # the unique key (source_id, char_start, char_end, event_id)
+            continue
+        used.add((s, t, e))
+        quote, occ = quote_at(s, t)
+        who, how = attribution()
+        anchor = cat.event_days[e]
+        r = rng.random()
+        claimed = None if r < 0.15 else edtf(rng, anchor if r < 0.8 else anchor + dt.timedelta(days=rng.randint(-400, 400)))
+        mentions.append(dict(mention_id=f"{source_id}-m{m}", event_id=cat.events[e]["event_id"], quote=quote,
+                             quote_en=f"{rng.choice(GLOSSES)} ({len(quote.split())} words)", claimed_date=claimed,
+                             modality=rng.choice(MODALITIES), attributed_to=who, attribution=how,
+                             note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
+
+    numbers = []  # (sentence, word index, value) for every number in the article
+    for sentence in sentences:
+        for w, (a, b) in enumerate(sentence[1]):
+            m = DIGITS.search(sentence[2], a, b)
+            if m:
+                numbers.append((sentence, w, int(m.group())))
+    figures = []
+    for f in range(1, n_figures + 1):
+        if numbers:
+            sentence, w, value = rng.choice(numbers)
+            s, t = _window(rng, sentence, 3, 10, must=w)
+        else:
+            s, t = _window(rng, rng.choice(sentences), 3, 10)
+            value = rng.randint(1, 5000)
+        quote, occ = quote_at(s, t)
+        subject, unit = rng.choice(SUBJECTS)
+        qualifier = rng.choice(QUALIFIERS)
+        low = high = None
+        v = value
+        if qualifier in ("at_most", "less_than"):
+            high, v = value, None
+        elif qualifier == "at_least":
+            low, v = value, None
+        elif qualifier == "range":
+            low, high, v = value, value + rng.randint(1, 500), None
+        elif qualifier == "vague":
+            low, v = max(0, value // 2), None
+        elif qualifier == "approx" and rng.random() < 0.5:
+            low, high = value * 9 // 10, value * 11 // 10 + 1
+        who, how = attribution()
+        figures.append(dict(figure_id=f"{source_id}-f{f}", subject=subject, value=v, value_low=low, value_high=high,
+                            qualifier=qualifier, unit=unit,
+                            as_of=edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 else None,
+                            place_id=rng.choice(cat.place_ids) if rng.random() < 0.5 else None,
+                            event_id=cat.events[rng.choice(topics)]["event_id"] if rng.random() < 0.4 else None,
+                            quote=quote, quote_en=f"{value} ({rng.choice(GLOSSES)})", attributed_to=who, attribution=how,
+                            note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
+
+    yaml_text = (f"# Synthetic annotations for {name} (scripts/synth.py, seed {seed}).\n"
+                 + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
+                 + emit_list("mentions", mentions) + emit_list("figures", figures))
+    return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations)
+
+
+def source_meta(i: int, seed: int, cat: Catalogues):
+    """Outlet, publication day and source_id of article i, from their own generator so that
+    another article can name it (derived_from) without replaying its draws."""
+    rng = random.Random(f"{seed}:{i}:source")
+    outlet = cat.outlets[rng.randrange(len(cat.outlets))]
+    pub = day(rng.randint(0, DAYS))
+    return outlet, pub, f"{outlet['actor_id']}-{pub.isoformat()}-{i:05d}"
+
+
+# --- driver --------------------------------------------------------------------------------------------------------
+
+def progress(total: int, label: str):
+    """A rich progress bar on a terminal; a no-op in CI and logs."""
+    if not sys.stderr.isatty():
+        return _Quiet()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+    bar.task = bar.add_task(label, total=total)
+    return bar
+
+
+class _Quiet:
+    task = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def advance(self, task, n=1):
+        pass
+# --- driver --------------------------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _write_article(i: int):
+    seed, cat, pool, out = _WORKER["args"]
+    name, data, yaml_name, yaml_text, unnamed, n_m, n_f, n_c = build_article(i, seed, cat, pool)
+    (out / "articles" / name).write_bytes(data)
+    (out / "annotations" / "sources" / yaml_name).write_text(yaml_text, encoding="utf-8")
+    return unnamed, n_m, n_f, n_c
+
+
+def _init_worker(args):
+    _WORKER["args"] = args
+
+
+def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool = False, pool_dir: Path = REPO / "articles",
+             show_progress: bool = True) -> dict:
+    """Write a synthetic corpus of n_articles into out; returns counts and seconds."""
+    started = time.perf_counter()
+    out = Path(out)
+    if out.resolve() == REPO.resolve():
+        raise SystemExit("synth: refusing to write into the repository itself; pick another --out")
+    existing = [out / p for p in ("articles", "annotations", "build", "datapackage.json") if (out / p).exists()]
+    if existing and not force:
+        raise SystemExit(f"synth: {out} already holds a corpus ({existing[0].name}); use --force to replace it")
+    for path in existing:
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    (out / "articles").mkdir(parents=True)
+    (out / "annotations" / "sources").mkdir(parents=True)
+    shutil.copy2(REPO / "CHANGELOG.md", out / "CHANGELOG.md")
+
+    pool = sentence_pool(pool_dir)
+    cat = Catalogues(n_articles, seed, pool)
+    args = (seed, cat, pool, out)
+    unnamed, counts = [], [0, 0, 0]
+    jobs = max(1, min(jobs, n_articles // 200 or 1))  # a pool only pays off on larger corpora
+    with progress(n_articles, "synth") as bar:
+        if jobs == 1:
+            _init_worker(args)
+            results = map(_write_article, range(n_articles))
+            pool_proc = None
+        else:
+            import multiprocessing
+
+            pool_proc = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (args,))
+            results = pool_proc.imap(_write_article, range(n_articles), chunksize=50)
+        try:
+            for actors, n_m, n_f, n_c in results:  # in article order, whatever the worker count
+                unnamed.extend(actors)
+                counts[0] += n_m
+                counts[1] += n_f
+                counts[2] += n_c
+                bar.advance(bar.task)
+        finally:
+            if pool_proc is not None:
+                pool_proc.close()
+                pool_proc.join()
+
+    ann = out / "annotations"
+    header = f"# Synthetic catalogue (scripts/synth.py, {n_articles} articles, seed {seed}).\n"
+    (ann / "places.yaml").write_text(header + emit_list("places", cat.places), encoding="utf-8")
+    (ann / "actors.yaml").write_text(header + emit_list("actors", cat.named_actors + unnamed), encoding="utf-8")
+    (ann / "events.yaml").write_text(header + emit_list("events", cat.events), encoding="utf-8")
+    rows = {"sources": n_articles, "mentions": counts[0], "figures": counts[1], "citations": counts[2],
+            "places": len(cat.places), "actors": len(cat.named_actors) + len(unnamed), "events": len(cat.events)}
+    return {"articles": n_articles, "seed": seed, "rows": rows, "annotation_rows": counts[0] + counts[1],
+            "seconds": round(time.perf_counter() - started, 3), "out": str(out)}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--articles", type=int, required=True, metavar="N", help="number of articles to generate")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives byte-identical files (default 0)")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write articles/, annotations/, CHANGELOG.md into")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="worker processes (default: up to 2); the output does not depend on it")
+    p.add_argument("--force", action="store_true", help="replace a corpus already in DIR (articles/, annotations/, build/)")
+    return p
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.articles < 1:
+        print("synth: --articles must be at least 1", file=sys.stderr)
+        return 2
+    stats = generate(args.articles, args.seed, args.out, jobs=args.jobs, force=args.force)
+    rows = ", ".join(f"{k} {v}" for k, v in stats["rows"].items())
+    print(f"wrote {stats['articles']} articles to {stats['out']} in {stats['seconds']:.2f}s: {rows}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m scripts.synth", description=__doc__.splitlines()[0])).parse_args()))
