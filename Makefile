@@ -6,12 +6,15 @@ STAMP := $(VENV)/.installed
 # A DuckDB 1.x client in its own environment, to prove the database opens in 1.x.
 VENV1 := .venv-duckdb1
 STAMP1 := $(VENV1)/.installed
+# cffconvert pins old dependencies (jsonschema 3): it gets its own environment too.
+VENVC := .venv-cff
+STAMPC := $(VENVC)/.installed
 SQL ?= SELECT * FROM source_overview
 # TEXTS=0 leaves the article texts (publishers' copyright) out of the release archive.
 TEXTS ?= 1
 NO_TEXTS := $(if $(filter 0,$(TEXTS)),--no-texts,)
 
-.PHONY: all setup build tables check verify db query docs package release test clean help
+.PHONY: all setup build tables check verify db query docs package release validate test clean help
 
 all: build db docs package ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
@@ -25,7 +28,12 @@ $(STAMP1): requirements-duckdb1.txt
 	$(VENV1)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-duckdb1.txt
 	touch $(STAMP1)
 
-setup: $(STAMP) $(STAMP1) ## create .venv (and .venv-duckdb1) with the pinned requirements
+$(STAMPC): requirements-cffconvert.txt
+	$(PYTHON) -m venv $(VENVC)
+	$(VENVC)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cffconvert.txt
+	touch $(STAMPC)
+
+setup: $(STAMP) $(STAMP1) $(STAMPC) ## create .venv (+ .venv-duckdb1, .venv-cff) with the pinned requirements
 
 build tables: setup ## annotations -> build/data/*.csv|parquet + datapackage.json
 	$(PY) -m scripts build
@@ -50,6 +58,13 @@ package: db ## build/dist/<name>-<version>.zip (TEXTS=0: without the article tex
 
 release: db ## package, refusing breaking schema changes the CHANGELOG does not announce
 	$(PY) -m scripts release $(NO_TEXTS)
+
+validate: package ## the outside validators: frictionless, cffconvert, mlcroissant
+	$(PY) -m frictionless validate datapackage.json
+	$(VENVC)/bin/cffconvert --validate -i CITATION.cff
+	rm -rf build/validate && mkdir -p build/validate
+	cd build/validate && ../../$(PY) -m zipfile -e ../dist/*[0-9].zip .
+	$(VENV)/bin/mlcroissant validate --jsonld build/validate/*/croissant.json
 
 test: setup ## run the test suite
 	$(PY) -m pytest -q

@@ -198,17 +198,20 @@ def day(n: int) -> dt.date:
 
 
 def edtf(rng: random.Random, d: dt.date) -> str:
-    """An EDTF value around d, in the forms the curators write."""
+    """An EDTF value around d, in the forms curators write and about as often: mostly days and months,
+    some years and short intervals, rarely a minute."""
     r = rng.random()
-    if r < 0.6:
+    if r < 0.65:
         return d.isoformat()
-    if r < 0.8:
+    if r < 0.85:
         return d.isoformat()[:7]
-    if r < 0.87:
+    if r < 0.92:
         return str(d.year)
-    if r < 0.95:
-        return f"{d.isoformat()}/{(d + dt.timedelta(days=rng.randint(1, 20))).isoformat()}"
-    return f"{d.isoformat()}T{rng.randint(0, 23):02d}:{rng.choice((0, 7, 15, 30, 45)):02d}:00"
+    if r < 0.99:
+        if rng.random() < 0.7:
+            return f"{d.isoformat()}/{(d + dt.timedelta(days=rng.randint(1, 3))).isoformat()}"
+        return f"{d.isoformat()[:7]}/{(d + dt.timedelta(days=rng.randint(28, 92))).isoformat()[:7]}"
+    return f"{d.isoformat()}T{rng.randint(0, 23):02d}:{rng.choice((0, 15, 30, 45)):02d}:00"
 
 
 # --- catalogues --------------------------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+-- When did each event happen or fall due, how precisely is that known, and which sources report it?
+--
+-- Events in date order: first possible day, then last possible day (so a day sorts before
+-- the month that contains it), then id; undated events come last.
+--
+-- Columns:
+--   event_id: The event (events.event_id).
+--   date: The event's date as an EDTF string.
+--   date_start: First day the date covers.
+--   date_end: Last day the date covers.
+--   date_precision: Precision of the date (minute, day, month, year, interval).
+--   event_type: Kind of event (events.event_type vocabulary).
+--   status: Whether it happened, as far as the corpus tells (events.status vocabulary).
+--   summary_en: One-sentence description in English.
+--   summary_ar: One-sentence description in Arabic.
+--   place_id: Where it happened (places.place_id), if known.
+--   place_name_en: English name of the place.
+--   place_name_ar: Arabic name of the place.
+--   outcome_event_id: For a plan, the event that carried it out.
+--   mention_count: Number of mentions of the event across all sources.
+--   source_count: Number of distinct sources that mention the event.
+--   source_ids: The sources that mention the event, comma-separated in id order.
+SELECT
+    e.event_id,
+    e.date,
+    e.date_start,
+    e.date_end,
+    e.date_precision,
+    e.event_type,
+    e.status,
+    e.summary_en,
+    e.summary_ar,
+    e.place_id,
+    p.name_en AS place_name_en,
+    p.name_ar AS place_name_ar,
+    e.outcome_event_id,
+    count(m.mention_id) AS mention_count,
+    count(DISTINCT m.source_id) AS source_count,
+    string_agg(DISTINCT m.source_id, ', ' ORDER BY m.source_id) AS source_ids
+FROM events AS e
+LEFT JOIN places AS p ON p.place_id = e.place_id
+LEFT JOIN mentions AS m ON m.event_id = e.event_id
+GROUP BY
+    e.event_id, e.date, e.date_start, e.date_end, e.date_precision, e.event_type, e.status,
+    e.summary_en, e.summary_ar, e.place_id, p.name_en, p.name_ar, e.outcome_event_id
+ORDER BY e.date_start NULLS LAST, e.date_end NULLS LAST, e.event_id

@@ -1,0 +1,85 @@
+"""Every table reads the same in pyarrow, polars, pandas, DuckDB and frictionless."""
+import datetime as dt
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    import shutil
+
+    from tests.conftest import MINI
+
+    root = tmp_path_factory.mktemp("readers") / "mini"
+    shutil.copytree(MINI, root)
+    assert run_cli("build", "--root", root)[0] == 0
+    return root
+
+
+def tables(root):
+    package = json.loads((root / "datapackage.json").read_text())
+    return [r for r in package["resources"] if r["format"] == "csv"]
+
+
+def normalise(rows):
+    """Readers differ only in container types; compare plain Python values."""
+    out = []
+    for row in rows:
+        clean = {}
+        for k, v in row.items():
+            if hasattr(v, "item"):
+                v = v.item()
+            if v != v:  # NaN from pandas
+                v = None
+            if isinstance(v, dt.datetime):
+                v = v.date()
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+def test_parquet_reads_identically_everywhere(built):
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    for res in tables(built):
+        path = built / res["path"].replace(".csv", ".parquet")
+        reference = pq.read_table(path).to_pylist()
+        assert normalise(pl.read_parquet(path).to_dicts()) == reference, res["name"]
+        frame = pd.read_parquet(path, dtype_backend="pyarrow")
+        assert normalise(frame.to_dict("records")) == reference, res["name"]
+        assert duckdb.sql(f"SELECT * FROM read_parquet('{path}')").arrow().read_all().to_pylist() == reference
+
+
+def test_types_survive(built):
+    import polars as pl
+
+    path = built / "build/data/events.parquet"
+    schema = pl.read_parquet(path).schema
+    assert schema["date_start"] == pl.Date and schema["event_id"] == pl.String
+    figures = pl.read_parquet(built / "build/data/figures.parquet")
+    assert figures.schema["char_start"] == pl.Int64 and figures["value"].null_count() == 1
+
+
+def test_csv_reads_identically_with_duckdb_and_frictionless(built):
+    import duckdb
+    from frictionless import Resource
+
+    for res in tables(built):
+        reference = pq.read_table(built / res["path"].replace(".csv", ".parquet")).to_pylist()
+        columns = {f["name"]: {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "date": "DATE"}[f["type"]]
+                   for f in res["schema"]["fields"]}
+        rel = duckdb.sql(f"SELECT * FROM read_csv('{built / res['path']}', header=true, columns={columns!r})")
+        assert rel.arrow().read_all().to_pylist() == reference, res["name"]
+        resource = Resource(str(built / res["path"]), schema=res["schema"])
+        rows = [dict(r) for r in resource.read_rows()]
+        for row in rows:
+            for k, v in row.items():
+                if hasattr(v, "is_integer") and not isinstance(v, float):  # frictionless numbers are Decimal
+                    row[k] = float(v)
+        assert rows == reference, res["name"]
