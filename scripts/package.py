@@ -167,7 +167,7 @@ def write_zip(path: Path, top: str, files: dict[str, bytes], ver: str):
             archive.writestr(info, files[rel], compresslevel=9)
 
 
-CROISSANT_TYPES = {"string": "sc:Text", "number": "sc:Float", "integer": "sc:Integer", "date": "sc:Date"}
+CROISSANT_TYPES = {"string": "TEXT", "number": "FLOAT", "integer": "INTEGER", "date": "DATE"}
 
 
 def croissant(descriptor: dict, root: Path) -> dict:
@@ -187,7 +187,7 @@ def croissant(descriptor: dict, root: Path) -> dict:
         if res["format"] != "csv":
             continue
         fields = [mlc.Field(id=f"{res['name']}/{f['name']}", name=f["name"], description=f["description"],
-                            data_types=[CROISSANT_TYPES[f["type"]]],
+                            data_types=[getattr(mlc.DataType, CROISSANT_TYPES[f["type"]])],
                             source=mlc.Source(file_object=res["path"], extract=mlc.Extract(column=f["name"])))
                   for f in res["schema"]["fields"]]
         record_sets.append(mlc.RecordSet(id=res["name"], name=res["name"], description=res["description"],

@@ -110,22 +110,43 @@ def check_foreign_keys(built: Built, schemas, problems: Collector):
                         f"did you mean '{close[0]}'?" if close else f"add it to {target} first")
 
 
-def _rows(table: pa.Table):
-    return table.to_pylist()
+def _columns(table: pa.Table, *names):
+    return [table.column(n).to_pylist() for n in names]
 
 
 def check_cross_table(built: Built, problems: Collector):
     t, o = built.tables, built.origins
     texts = {sid: a.text for sid, a in built.located.articles.items()}
     for name in ("citations", "mentions", "figures"):
-        for row, origin in zip(_rows(t[name]), o[name]):
-            if texts[row["source_id"]][row["char_start"]:row["char_end"]] != row["quote"]:
-                _report(problems, origin, "quote", "offsets do not slice out the quote (internal error)")
-            if row.get("quote_en") is not None and row["quote_en"].strip() == row["quote"].strip():
-                _report(problems, origin, "quote_en", "quote_en is the same as the Arabic quote",
-                        "write our English translation of the quote")
-    for row, origin in zip(_rows(t["figures"]), o["figures"]):
-        low, value, high = row["value_low"], row["value"], row["value_high"]
+        sources, starts, ends, quotes = _columns(t[name], "source_id", "char_start", "char_end", "quote")
+        for i, (sid, start, end, quote) in enumerate(zip(sources, starts, ends, quotes)):
+            if texts[sid][start:end] != quote:
+                _report(problems, o[name][i], "quote", "offsets do not slice out the quote (internal error)")
+        if "quote_en" in t[name].column_names:
+            for i, (quote, english) in enumerate(zip(quotes, t[name].column("quote_en").to_pylist())):
+                if english is not None and english.strip() == quote.strip():
+                    _report(problems, o[name][i], "quote_en", "quote_en is the same as the Arabic quote",
+                            "write our English translation of the quote")
+    check_figure_ranges(t["figures"], o["figures"], problems)
+    check_attribution(t, o, problems)
+    for i, (sid, derived) in enumerate(zip(*_columns(t["sources"], "source_id", "derived_from"))):
+        if derived == sid:
+            _report(problems, o["sources"][i], "derived_from", "a source cannot derive from itself")
+    for i, (eid, outcome) in enumerate(zip(*_columns(t["events"], "event_id", "outcome_event_id"))):
+        if outcome == eid:
+            _report(problems, o["events"][i], "outcome_event_id", "an event cannot be its own outcome")
+    check_cycles(t["places"], o["places"], "place_id", "parent_place_id", problems)
+    check_cycles(t["actors"], o["actors"], "actor_id", "affiliation_actor_id", problems)
+
+
+def check_figure_ranges(figures: pa.Table, origins, problems: Collector):
+    columns = _columns(figures, "value_low", "value", "value_high", "qualifier")
+    for i, (low, value, high, qualifier) in enumerate(zip(*columns)):
+        origin = origins[i]
+        for column, number in (("value_low", low), ("value", value), ("value_high", high)):
+            if number is not None and number < 0:  # not a schema minimum: see test_metadata
+                _report(problems, origin, column, f"{column} {number:g} is negative: figures count or measure things",
+                        "write the number as the article gives it; a decrease is a separate figure")
         if low is not None and high is not None and low > high:
             _report(problems, origin, "value_low", f"value_low {low:g} is greater than value_high {high:g}")
         if value is not None and low is not None and value < low:
@@ -134,27 +155,23 @@ def check_cross_table(built: Built, problems: Collector):
             _report(problems, origin, "value", f"value {value:g} is above value_high {high:g}")
         if value is None and low is None and high is None:
             _report(problems, origin, "qualifier", "a figure needs value, value_low or value_high")
-        if row["qualifier"] == "range" and (low is None or high is None):
+        if qualifier == "range" and (low is None or high is None):
             _report(problems, origin, "qualifier", "qualifier 'range' needs both value_low and value_high")
-    actors = {r["actor_id"]: r for r in _rows(t["actors"])}
+
+
+def check_attribution(t, o, problems: Collector):
+    """Unnamed sources are scoped to one article and may speak only there."""
+    actor_ids, kinds, scopes = _columns(t["actors"], "actor_id", "kind", "scope_source_id")
+    scope_of = {a: s for a, k, s in zip(actor_ids, kinds, scopes) if k == "unnamed_source"}
+    for i, (kind, scope) in enumerate(zip(kinds, scopes)):
+        if kind == "unnamed_source" and scope is None:
+            _report(problems, o["actors"][i], "kind", "an unnamed_source actor needs scope_source_id (the article it appears in)")
     for name in ("mentions", "figures"):
-        for row, origin in zip(_rows(t[name]), o[name]):
-            actor = actors.get(row["attributed_to"])
-            if actor and actor["kind"] == "unnamed_source" and actor["scope_source_id"] not in (None, row["source_id"]):
-                _report(problems, origin, "attributed_to",
-                        f"unnamed source '{actor['actor_id']}' belongs to {actor['scope_source_id']}, not {row['source_id']}",
+        for i, (sid, actor) in enumerate(zip(*_columns(t[name], "source_id", "attributed_to"))):
+            scope = scope_of.get(actor)
+            if scope is not None and scope != sid:
+                _report(problems, o[name][i], "attributed_to", f"unnamed source '{actor}' belongs to {scope}, not {sid}",
                         "unnamed sources are scoped to one article: add one for this article")
-    for row, origin in zip(_rows(t["actors"]), o["actors"]):
-        if row["kind"] == "unnamed_source" and row["scope_source_id"] is None:
-            _report(problems, origin, "kind", "an unnamed_source actor needs scope_source_id (the article it appears in)")
-    for row, origin in zip(_rows(t["sources"]), o["sources"]):
-        if row["derived_from"] == row["source_id"]:
-            _report(problems, origin, "derived_from", "a source cannot derive from itself")
-    for row, origin in zip(_rows(t["events"]), o["events"]):
-        if row["outcome_event_id"] == row["event_id"]:
-            _report(problems, origin, "outcome_event_id", "an event cannot be its own outcome")
-    check_cycles(t["places"], o["places"], "place_id", "parent_place_id", problems)
-    check_cycles(t["actors"], o["actors"], "actor_id", "affiliation_actor_id", problems)
 
 
 def check_cycles(table: pa.Table, origins, id_column, parent_column, problems: Collector):

@@ -87,7 +87,7 @@ CASES = [
     Case("low-above-high", B, "    value_low: 250\n", "    value_low: 450\n", "value_low 450 is greater than value_high 350"),
     Case("value-above-high", B, "    value_low: 250\n", "    value_low: 250\n    value: 400\n", "value 400 is above value_high 350"),
     Case("latitude-200", P, "    latitude: 33.0\n", "    latitude: 200\n", "must be <= 90"),
-    Case("negative-troop-count", A, "    value: 2500\n", "    value: -5\n", "must be >= 0"),
+    Case("negative-troop-count", A, "    value: 2500\n", "    value: -5\n", "value -5 is negative"),
     Case("range-without-bounds", B, "    value_high: 350\n", "", "needs both value_low and value_high", 38),
 ]
 
