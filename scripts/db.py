@@ -41,8 +41,10 @@ COOKBOOK_DIR = REPO / "docs" / "cookbook"
 DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "date": "DATE"}
 # DuckDB 2.0 writes storage that 1.x cannot read; v1.0.0 opens in every 1.x release we know of.
 STORAGE_VERSION = "v1.0.0"
-# A cookbook page shows at most this many rows; the JSON beside it has them all.
+# A cookbook page shows at most this many rows, its JSON at most JSON_ROW_LIMIT (both say
+# how many there are): the build output stays small whatever the corpus size.
 MARKDOWN_ROW_LIMIT = 200
+JSON_ROW_LIMIT = 10_000
 # What `query` (and the cookbook) may run: reads only. DESCRIBE/SHOW/SUMMARIZE parse as SELECT.
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -146,8 +148,13 @@ def column_comment(field: dict, table: Table, tables: dict[str, Table]) -> str:
         if fk["fields"] == [field["name"]]:
             ref = fk["reference"]
             target = f"{ref['resource']}.{', '.join(ref['fields'])}"
-            text += f" References {target}." if fk in declared else \
-                f" References {target} (checked by the build; not a DuckDB foreign key because {ref['resource']} is loaded after {table.name})."
+            if fk in declared:
+                text += f" References {target}."
+            elif TABLE_ORDER.index(ref["resource"]) > TABLE_ORDER.index(table.name):
+                text += (f" References {target} (checked by the build; not a DuckDB foreign key because "
+                         f"{ref['resource']} is loaded after {table.name}).")
+            else:
+                text += f" References {target} (checked by the build; not a DuckDB foreign key: not a key there)."
     return text
 
 
@@ -185,7 +192,7 @@ def insertion_levels(rows: pa.Table, table: Table) -> list[int]:
     def level(i: int, path: tuple[int, ...]) -> int:
         if i in path:
             ids = [str(columns[table.primary_key[0]][j]) for j in path[path.index(i):]]
-            raise DataError([_problem(table, f"{table.name} refer to each other in a cycle: {' -> '.join(ids + ids[:1])}")])
+            raise DataError([_problem(table, f"rows of {table.name} refer to each other in a cycle: {' -> '.join(ids + ids[:1])}")])
         if i not in levels:
             levels[i] = 1 + max((level(p, path + (i,)) for p in parents[i] if p is not None), default=-1)
         return levels[i]
@@ -215,7 +222,7 @@ def load_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path):
         con.unregister("__rows")
 
 
-def load_tables_from(con: duckdb.DuckDBPyConnection, tables: dict[str, Table], data: Path, root: Path):
+def load_tables_from(con: duckdb.DuckDBPyConnection, tables: dict[str, Table], data: Path):
     problems = Collector()
     for name in TABLE_ORDER:
         if not (data / f"{name}.parquet").is_file():
@@ -231,12 +238,40 @@ def load_tables_from(con: duckdb.DuckDBPyConnection, tables: dict[str, Table], d
 # ---------------------------------------------------------------------------- views
 
 @dataclass(frozen=True)
+class SqlFile:
+    """A .sql file split into its leading comment block and the one statement after it.
+
+    DuckDB strips leading comments before binding and then misplaces (or drops) the
+    "LINE n:" of binder errors, so the statement runs without them and error lines are
+    mapped back by adding `first_line`.
+    """
+    path: Path
+    header: list[str]     # the leading `--` and blank lines
+    body: str             # the statement, without a trailing semicolon
+    first_line: int       # file line (1-based) where `body` starts
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8").strip()
+
+
+def read_sql_file(path: Path) -> SqlFile:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("--")), len(lines))
+    body = "\n".join(lines[n:]).strip().rstrip(";").rstrip()
+    return SqlFile(path, lines[:n], body, n + 1)
+
+
+@dataclass(frozen=True)
 class View:
     name: str
     question: str
     columns: dict[str, str]   # column -> description, from the file's "-- Columns:" block
-    body: str                 # the SELECT, without a trailing semicolon
-    path: Path
+    sql: SqlFile
+
+    @property
+    def body(self) -> str:
+        return self.sql.body
 
 
 COLUMN_DOC = re.compile(r"^--\s+([A-Za-z_][A-Za-z0-9_]*):\s+(\S.*)$")
@@ -244,23 +279,19 @@ COLUMN_DOC = re.compile(r"^--\s+([A-Za-z_][A-Za-z0-9_]*):\s+(\S.*)$")
 
 def parse_view(path: Path) -> View:
     """scripts/sql/<name>.sql: a first `-- question` line, a `-- Columns:` block, one SELECT."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    problems = Collector()
-    if not lines or not lines[0].startswith("-- ") or len(lines[0]) < 5:
-        problems.add(path, 1, "a view file must start with a `-- ` line saying what question it answers")
+    sql = read_sql_file(path)
+    first = sql.header[0] if sql.header else ""
+    if not first.startswith("-- ") or len(first) < 5:
+        raise DataError([Problem(_display(path, REPO), 1, "a view file must start with a `-- ` line saying what question it answers")])
     columns, in_block = {}, False
-    for line in lines:
-        if not line.startswith("--"):
-            break
+    for line in sql.header:
         if line.strip() == "-- Columns:":
             in_block = True
         elif in_block and (m := COLUMN_DOC.match(line)):
             columns[m.group(1)] = m.group(2).strip()
         elif in_block:
             in_block = False
-    problems.raise_if_any()
-    return View(path.stem, lines[0][3:].strip(), columns, text.strip().rstrip(";").strip(), path)
+    return View(path.stem, first[3:].strip(), columns, sql)
 
 
 def read_views(view_dir: Path = VIEW_DIR) -> list[View]:
@@ -282,21 +313,27 @@ def create_views(con: duckdb.DuckDBPyConnection, views: list[View], root: Path =
     for view in views:
         try:
             check_read_only(view.body)
-            for statement in view_statements(view):
-                con.execute(statement)
-            documented = set(view.columns)
-            actual = [r[0] for r in con.execute(f"DESCRIBE {quote_ident(view.name)}").fetchall()]
-        except (duckdb.Error, QueryRefused) as e:
-            raise DataError([_sql_problem(view.path, root, f"view {view.name} failed: {e}", e)]) from None
-        undocumented = [c for c in actual if c not in documented]
+        except QueryRefused as e:
+            raise DataError([_sql_problem(view.sql, root, f"view {view.name}: {e}", e)]) from None
+        statements = view_statements(view)
+        try:
+            con.execute(statements[0])
+        except duckdb.Error as e:  # "CREATE VIEW ... AS" is one line above the body
+            raise DataError([_sql_problem(view.sql, root, f"view {view.name} failed: {e}", e, offset=-1)]) from None
+        for statement in statements[1:]:
+            con.execute(statement)
+        actual = [r[0] for r in con.execute(f"DESCRIBE {quote_ident(view.name)}").fetchall()]
+        undocumented = [c for c in actual if c not in view.columns]
         if undocumented:
-            raise DataError([_sql_problem(view.path, root, f"view {view.name}: columns not described in the "
-                                          f"`-- Columns:` block: {', '.join(undocumented)}")])
+            raise DataError([Problem(_display(view.sql.path, root), 1, f"view {view.name}: columns not described "
+                                     f"in the `-- Columns:` block: {', '.join(undocumented)}")])
 
 
-def _sql_problem(path: Path, root: Path, message: str, error: Exception | None = None) -> Problem:
-    line = re.search(r"LINE (\d+):", str(error or ""))
-    return Problem(_display(path, root), int(line.group(1)) if line else 1, message)
+def _sql_problem(sql: SqlFile, root: Path, message: str, error: Exception, offset: int = 0) -> Problem:
+    """A problem at the file line DuckDB's "LINE n:" points at (counted from the statement)."""
+    match = re.search(r"LINE (\d+):", str(error))
+    line = sql.first_line + int(match.group(1)) - 1 + offset if match else sql.first_line
+    return Problem(_display(sql.path, root), max(line, 1), message)
 
 
 # ---------------------------------------------------------------------------- portable views.sql
@@ -322,6 +359,7 @@ def views_sql(tables: dict[str, Table], views: list[View]) -> str:
                 f"{quote_literal(column_comment(f, table, tables))};" for f in table.fields]
         out.append("")
     for view in views:
+        out.append(f"-- {view.name}: {view.question}")
         out += [s + ";" for s in view_statements(view, replace=True)]
         out.append("")
     return "\n".join(out)
@@ -336,7 +374,7 @@ def check_views_sql(path: Path, views: list[View]):
         for name in [*TABLE_ORDER, *(v.name for v in views)]:
             con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()
     except duckdb.Error as e:
-        raise DataError([_sql_problem(path, path.parent, f"the generated views.sql does not run: {e}")]) from None
+        raise DataError([Problem(_display(path, path.parent.parent), 1, f"the generated views.sql does not run: {e}")]) from None
     finally:
         con.close()
 
@@ -372,10 +410,10 @@ class Result:
 
 
 def run_select(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
-    relation = con.sql(check_read_only(sql))
-    if relation is None:
-        return Result([], [], [])
-    return Result(list(relation.columns), [str(t) for t in relation.types], relation.fetchall())
+    # execute() (not sql()) so that errors carry the "LINE n:" of the failing clause
+    cursor = con.execute(check_read_only(sql))
+    description = cursor.description or []
+    return Result([d[0] for d in description], [str(d[1]) for d in description], cursor.fetchall())
 
 
 # ---------------------------------------------------------------------------- rendering results
@@ -394,7 +432,9 @@ def json_value(value):
         return {str(k): json_value(v) for k, v in value.items()}
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).hex()
-    return value
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return str(value)  # intervals, UUIDs, ...: their DuckDB text form is what a reader expects
 
 
 def text_value(value, null: str = "") -> str:
@@ -408,8 +448,9 @@ def text_value(value, null: str = "") -> str:
 
 def markdown_cell(value) -> str:
     # Cells reach HTML through MkDocs: escape HTML, and the Markdown that would change meaning.
+    # Underscores inside a word (us_troops_in_iraq) are literal in Python-Markdown and GFM.
     text = html.escape(text_value(value), quote=False)
-    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
+    text = re.sub(r"([\\`*\[\]|])|(?<!\w)_|_(?!\w)", lambda m: "\\" + m.group(0), text)
     return text.replace("\r\n", "<br>").replace("\n", "<br>")
 
 
@@ -460,9 +501,8 @@ RENDERERS = {"table": to_table, "csv": to_csv, "json": to_json, "markdown": to_m
 class Recipe:
     stem: str
     question: str
-    notes: list[str]
-    sql: str
-    path: Path
+    notes: list[str]      # the comment lines after the question
+    sql: SqlFile
 
 
 QUESTION = re.compile(r"^-- Question: (\S.*\?)\s*$")
@@ -470,22 +510,19 @@ RECIPE_NAME = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def read_recipes(cookbook_dir: Path, root: Path) -> list[Recipe]:
+    """docs/cookbook/NN-slug.sql: `-- Question: ...?`, optional comment lines, one SELECT."""
     problems = Collector()
     recipes = []
     for path in sorted(cookbook_dir.glob("*.sql")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        match = QUESTION.match(lines[0]) if lines else None
+        sql = read_sql_file(path)
+        match = QUESTION.match(sql.header[0]) if sql.header else None
         if not RECIPE_NAME.match(path.stem):
             problems.add(_display(path, root), 1, "cookbook files are named NN-slug.sql, e.g. 01-us-troop-figures.sql")
         if not match:
             problems.add(_display(path, root), 1, "the first line must be `-- Question: ...?`")
             continue
-        notes = []
-        for line in lines[1:]:
-            if not line.startswith("--"):
-                break
-            notes.append(line[2:].strip())
-        recipes.append(Recipe(path.stem, match.group(1), notes, "\n".join(lines).strip(), path))
+        notes = [line[2:].strip() for line in sql.header[1:] if line.strip()]
+        recipes.append(Recipe(path.stem, match.group(1), notes, sql))
     problems.raise_if_any()
     return recipes
 
@@ -497,18 +534,19 @@ def run_recipes(db: Path, recipes: list[Recipe], root: Path) -> dict[str, Result
     with connect_read_only(db) as con:
         for recipe in recipes:
             try:
-                results[recipe.stem] = run_select(con, recipe.sql)
+                results[recipe.stem] = run_select(con, recipe.sql.body)
             except (duckdb.Error, QueryRefused) as e:
-                p = _sql_problem(recipe.path, root, f"cookbook query failed: {e}", e)
+                p = _sql_problem(recipe.sql, root, f"cookbook query failed: {e}", e)
                 problems.add(p.path, p.line, p.message)
     problems.raise_if_any()
     return results
 
 
 def recipe_json(recipe: Recipe, result: Result) -> str:
-    doc = {"question": recipe.question, "file": f"docs/cookbook/{recipe.path.name}", "sql": recipe.sql,
+    doc = {"question": recipe.question, "file": f"docs/cookbook/{recipe.sql.path.name}", "sql": recipe.sql.text,
            "columns": [{"name": c, "type": t} for c, t in zip(result.columns, result.types)],
-           "rows": [[json_value(v) for v in row] for row in result.rows]}
+           "row_count": len(result.rows), "rows_truncated": len(result.rows) > JSON_ROW_LIMIT,
+           "rows": [[json_value(v) for v in row] for row in result.rows[:JSON_ROW_LIMIT]]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -516,12 +554,12 @@ def recipe_markdown(recipe: Recipe, result: Result) -> str:
     shown = min(len(result.rows), MARKDOWN_ROW_LIMIT)
     count = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
     if shown < len(result.rows):
-        count += f"; the first {shown} are shown, all are in `{recipe.stem}.json`"
+        count += f"; the first {shown} are shown; run the query for all of them"
     parts = [f"# {html.escape(recipe.question, quote=False)}", ""]
     notes = " ".join(n for n in recipe.notes if n)
     if notes:
         parts += [html.escape(notes, quote=False), ""]
-    parts += ["```sql", recipe.sql, "```", "", f"Result ({count}):", ""]
+    parts += ["```sql", recipe.sql.text, "```", "", f"Result ({count}):", ""]
     parts += [to_markdown(result, MARKDOWN_ROW_LIMIT) if result.rows else "*No rows.*", ""]
     return "\n".join(parts)
 
@@ -538,13 +576,19 @@ def write_cookbook(folder: Path, recipes: list[Recipe], results: dict[str, Resul
 
 def write_database(tmp: Path, tables: dict[str, Table], views: list[View], data: Path, root: Path):
     """Create, load, comment and add views to a fresh database file in 1.x-readable storage."""
-    con = duckdb.connect()
+    con = duckdb.connect(config={"threads": 1})
     try:
+        # Same inputs, same file bytes (the release zip must be reproducible): DuckDB's
+        # compressed segments (FSST strings, dates with NULLs) differ from run to run; the
+        # data is small, so store it uncompressed, written by one thread.
+        con.execute("SET force_compression = 'uncompressed'")
         con.execute(f"ATTACH {quote_literal(str(tmp))} AS out (STORAGE_VERSION {quote_literal(STORAGE_VERSION)})")
         con.execute("USE out")  # unqualified names in the views then bind to this database
+        con.execute("BEGIN TRANSACTION")  # one commit instead of one per COMMENT statement
         create_tables(con, tables)
-        load_tables_from(con, tables, data, root)
+        load_tables_from(con, tables, data)
         create_views(con, views, root)
+        con.execute("COMMIT")
         con.execute("USE memory")
         con.execute("DETACH out")  # checkpoints: the file is complete, no WAL left beside it
     finally:
@@ -570,9 +614,9 @@ def publish(tmp_db: Path, db: Path, tmp_views: Path, tmp_cookbook: Path, build: 
     _remove(old)
 
 
-def build_db(root: Path, cookbook_dir: Path = COOKBOOK_DIR, view_dir: Path = VIEW_DIR) -> Path:
+def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None = None) -> Path:
     """build/data/*.parquet -> build/<name>.duckdb, build/views.sql and build/cookbook/; returns the database path."""
-    root = Path(root)
+    root, cookbook_dir, view_dir = Path(root), cookbook_dir or COOKBOOK_DIR, view_dir or VIEW_DIR
     build = root / "build"
     data = (build / "data").resolve()  # pin one data generation even if a build swaps it meanwhile
     if not data.is_dir():

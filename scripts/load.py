@@ -14,7 +14,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from scripts.errors import Collector, DataError
-from scripts.metadata import annotation_schema
+from scripts.metadata import annotation_schema, load_tables, source_sections
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CATALOGUES = {"places.yaml": "places_file", "actors.yaml": "actors_file", "events.yaml": "events_file"}
@@ -35,9 +35,7 @@ class Record(dict):
 class SourceDoc:
     path: str
     source: Record
-    citations: list[Record] = field(default_factory=list)
-    mentions: list[Record] = field(default_factory=list)
-    figures: list[Record] = field(default_factory=list)
+    sections: dict[str, list[Record]] = field(default_factory=dict)   # citations, mentions, figures, names
 
 
 @dataclass
@@ -232,10 +230,9 @@ def load(root: Path) -> Annotations:
     def catalogue(name, key):
         return list(docs[f"annotations/{name}"][1][key])
 
-    sources = [
-        SourceDoc(display, doc["source"], list(doc.get("citations", [])), list(doc.get("mentions", [])), list(doc.get("figures", [])))
-        for display, (kind, doc) in docs.items() if kind == "source_file"
-    ]
+    sections = source_sections(load_tables())
+    sources = [SourceDoc(display, doc["source"], {name: list(doc.get(name, [])) for name in sections})
+               for display, (kind, doc) in docs.items() if kind == "source_file"]
     return Annotations(catalogue("places.yaml", "places"), catalogue("actors.yaml", "actors"),
                        catalogue("events.yaml", "events"), sources)
 

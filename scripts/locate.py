@@ -37,7 +37,7 @@ class Located:
 
 
 def quoted_records(doc):
-    return [*doc.citations, *doc.mentions, *doc.figures]
+    return [record for records in doc.sections.values() for record in records if "quote" in record]
 
 
 def read_article(root: Path, rel: str, record: Record, problems: Collector) -> Article | None:

@@ -16,7 +16,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 # Dependency order: a table only references tables before it (self-references aside),
 # so loading in this order satisfies every foreign key. Sources and actors reference
 # each other, which is why DuckDB foreign keys are declared only along this order.
-TABLE_ORDER = ("places", "sources", "actors", "citations", "events", "mentions", "figures")
+TABLE_ORDER = ("places", "sources", "actors", "citations", "events", "mentions", "figures", "names")
 
 ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "date": pa.date32()}
 
@@ -50,6 +50,12 @@ class Table:
 
     def field(self, name: str) -> dict:
         return next(f for f in self.fields if f["name"] == name)
+
+
+def source_sections(tables: dict[str, Table]) -> list[str]:
+    """Tables written inside each article's annotation file (their source_id comes from it)."""
+    return [name for name, t in tables.items()
+            if any(f.get("x-derived", {}).get("part") == "source_id" for f in t.fields)]
 
 
 def required(field: dict) -> bool:

@@ -30,6 +30,8 @@ mentions: []      # claims about events: mention_id, event_id, quote, quote_en, 
 
 figures: []       # numbers: figure_id, subject, value / value_low / value_high, qualifier, unit,
                   # as_of, quote, quote_en, attributed_to, attribution
+
+names: []         # every place and actor the article names: place_id or actor_id, quote
 """
 
 

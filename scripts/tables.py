@@ -29,11 +29,11 @@ def rows_by_table(located: Located) -> dict[str, list[tuple[Record, Record | Non
     """(record, owning source record) pairs per table."""
     a = located.annotations
     rows = {"places": [(r, None) for r in a.places], "actors": [(r, None) for r in a.actors],
-            "events": [(r, None) for r in a.events], "sources": [], "citations": [], "mentions": [], "figures": []}
+            "events": [(r, None) for r in a.events], "sources": []}
     for doc in a.sources:
         rows["sources"].append((doc.source, doc.source))
-        for name in ("citations", "mentions", "figures"):
-            rows[name].extend((r, doc.source) for r in getattr(doc, name))
+        for name, records in doc.sections.items():
+            rows.setdefault(name, []).extend((r, doc.source) for r in records)
     return rows
 
 
@@ -92,8 +92,9 @@ def tables(located: Located) -> Built:
     problems = Collector()
     schemas = load_tables()
     built, origins = {}, {}
-    for name, pairs in rows_by_table(located).items():
-        built[name], origins[name] = build_table(schemas[name], pairs, located, problems)
+    rows = rows_by_table(located)
+    for name in schemas:
+        built[name], origins[name] = build_table(schemas[name], rows.get(name, []), located, problems)
         checkpoint("tables")
     problems.raise_if_any()
     return Built(built, origins, located)

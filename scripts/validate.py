@@ -117,7 +117,7 @@ def _columns(table: pa.Table, *names):
 def check_cross_table(built: Built, problems: Collector):
     t, o = built.tables, built.origins
     texts = {sid: a.text for sid, a in built.located.articles.items()}
-    for name in ("citations", "mentions", "figures"):
+    for name in [n for n, table in t.items() if "quote" in table.column_names]:
         sources, starts, ends, quotes = _columns(t[name], "source_id", "char_start", "char_end", "quote")
         for i, (sid, start, end, quote) in enumerate(zip(sources, starts, ends, quotes)):
             if texts[sid][start:end] != quote:
@@ -128,6 +128,9 @@ def check_cross_table(built: Built, problems: Collector):
                     _report(problems, o[name][i], "quote_en", "quote_en is the same as the Arabic quote",
                             "write our English translation of the quote")
     check_figure_ranges(t["figures"], o["figures"], problems)
+    for i, (place, actor) in enumerate(zip(*_columns(t["names"], "place_id", "actor_id"))):
+        if (place is None) == (actor is None):
+            _report(problems, o["names"][i], "quote", "a name row needs exactly one of place_id and actor_id")
     check_attribution(t, o, problems)
     for i, (sid, derived) in enumerate(zip(*_columns(t["sources"], "source_id", "derived_from"))):
         if derived == sid:

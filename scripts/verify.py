@@ -117,7 +117,7 @@ def verify(descriptor_path: Path, articles: Path | None = None) -> tuple[list[st
         tables[res["name"]] = table
     articles = Path(articles) if articles else base / "articles"
     checked_articles = 0
-    if articles.is_dir() and {"sources", "mentions", "figures", "citations"} <= set(tables):
+    if articles.is_dir() and "sources" in tables:
         checked_articles = check_quotes(tables, articles, problems)
     problems.raise_if_any()
     return checked, checked_articles
@@ -135,7 +135,7 @@ def check_quotes(tables: dict, articles: Path, problems: Collector) -> int:
             problems.add(str(path), 1, f"sha256 differs from sources.article_sha256 of {source['source_id']}")
             continue
         texts[source["source_id"]] = data.decode("utf-8")
-    for name in ("citations", "mentions", "figures"):
+    for name in [n for n, table in tables.items() if "quote" in table.column_names]:
         for i, row in enumerate(tables[name].select(["source_id", "quote", "char_start", "char_end"]).to_pylist()):
             text = texts.get(row["source_id"])
             if text is not None and text[row["char_start"]:row["char_end"]] != row["quote"]:

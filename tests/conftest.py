@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,30 @@ def run_cli(*args) -> tuple[int, str, str]:
         except SystemExit as e:  # argparse usage errors
             code = e.code
     return code, out.getvalue(), err.getvalue()
+
+
+INPUTS = ("articles", "annotations", "schemas", "CHANGELOG.md")
+
+
+def copy_inputs(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in INPUTS:
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
+    return target
+
+
+def build_subprocess(root: Path, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "scripts", "build", "--root", str(root)], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def real(tmp_path_factory) -> Path:
+    root = copy_inputs(tmp_path_factory.mktemp("real") / "repo")
+    result = build_subprocess(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+

@@ -177,6 +177,7 @@ def test_every_recipe_ran_and_was_written(built):
         question = recipe.read_text(encoding="utf-8").splitlines()[0].removeprefix("-- Question: ")
         doc = json.loads((out / f"{recipe.stem}.json").read_text(encoding="utf-8"))
         assert doc["question"] == question and doc["columns"] and isinstance(doc["rows"], list)
+        assert doc["row_count"] == len(doc["rows"]) and doc["rows_truncated"] is False
         assert all(len(row) == len(doc["columns"]) for row in doc["rows"])
         page = (out / f"{recipe.stem}.md").read_text(encoding="utf-8")
         assert page.startswith(f"# {question}\n") and "```sql\n-- Question:" in page
@@ -199,8 +200,9 @@ def test_cookbook_answers_on_the_fixture(built):
     assert pick(places, "place_id", "events", "mentions", "sources", "figures") == [
         ("ain-al-asad-air-base", 2, 3, 2, 1), ("iraq", 0, 0, 0, 1)]
     dates = cookbook(built, "09-date-disagreements")
-    assert pick(dates, "source_id_a", "claimed_a", "source_id_b", "claimed_b", "days_apart") == [
-        (A, "2025-09-15", B, "2024-09", 350)]
+    assert pick(dates, "event_id", "source_1", "source_1_says", "source_2", "source_2_says",
+                "conflicting_mention_pairs", "max_days_apart") == [
+        ("ain-al-asad-closure-plan", A, "2025-09-15", B, "2024-09", 1, 350)]
     troops = cookbook(built, "01-us-troop-figures")
     assert pick(troops, "source_id", "value", "said_by") == [(A, 2500.0, "Outlet A")]
 
@@ -234,7 +236,8 @@ def test_outputs_are_deterministic(built, tmp_path):
     shutil.copytree(built, again, symlinks=True)
     code, _, err = run_cli("db", "--root", again)
     assert code == 0, err
-    for rel in ["build/views.sql", *(f"build/cookbook/{p.name}" for p in (built / "build" / "cookbook").iterdir())]:
+    outputs = ["build/views.sql", f"build/{DB_NAME}", *(f"build/cookbook/{p.name}" for p in (built / "build" / "cookbook").iterdir())]
+    for rel in outputs:
         assert (again / rel).read_bytes() == (built / rel).read_bytes(), rel
 
 

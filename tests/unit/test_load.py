@@ -22,8 +22,8 @@ def test_records_remember_file_and_line(mini):
     iraq = ann.places[0]
     assert (iraq.path, iraq.line, iraq.line_of("kind")) == ("annotations/places.yaml", 2, 5)
     doc = next(d for d in ann.sources if d.source["source_id"] == "outlet-a-2025-08-19")
-    assert [m["mention_id"] for m in doc.mentions] == ["a-m1", "a-m2"]
-    assert doc.mentions[1].line == 22
+    assert [m["mention_id"] for m in doc.sections["mentions"]] == ["a-m1", "a-m2"]
+    assert doc.sections["mentions"][1].line == 22
 
 
 def test_dates_stay_strings(mini):

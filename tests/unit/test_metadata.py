@@ -34,7 +34,7 @@ def test_annotation_schema_matches_the_table_schemas():
              "actors": defs["actors_file"]["properties"]["actors"]["items"],
              "events": defs["events_file"]["properties"]["events"]["items"],
              "sources": defs["source_file"]["properties"]["source"]}
-    for name in ("citations", "mentions", "figures"):
+    for name in ("citations", "mentions", "figures", "names"):
         items[name] = defs["source_file"]["properties"][name]["items"]
     tables = load_tables()
     assert set(items) == set(TABLE_ORDER)

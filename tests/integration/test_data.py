@@ -1,0 +1,103 @@
+"""Data tests on the real corpus: the curation rules of the guidelines, checked on every row."""
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from scripts.metadata import TABLE_ORDER
+
+
+@pytest.fixture(scope="module")
+def t(real):
+    return {name: pq.read_table(real / f"build/data/{name}.parquet").to_pylist() for name in TABLE_ORDER}
+
+
+def test_every_article_has_a_source_row_and_claims(real, t):
+    articles = sorted(p.relative_to(real).as_posix() for p in (real / "articles").glob("*.txt"))
+    assert sorted(s["article_path"] for s in t["sources"]) == articles
+    for s in t["sources"]:
+        assert any(m["source_id"] == s["source_id"] for m in t["mentions"]), s["source_id"]
+
+
+def test_every_quote_slices_out_of_its_article(real, t):
+    texts = {s["source_id"]: (real / s["article_path"]).read_text(encoding="utf-8") for s in t["sources"]}
+    count = 0
+    for name in ("mentions", "figures", "citations", "names"):
+        for row in t[name]:
+            assert texts[row["source_id"]][row["char_start"]:row["char_end"]] == row["quote"], (name, row)
+            count += 1
+    assert count > 100
+
+
+def test_publication_dates_are_defended(t):
+    for s in t["sources"]:
+        assert s["published_earliest"] <= s["published_latest"], s["source_id"]
+        assert s["published_note"].strip(), s["source_id"]
+        if s["published_basis"] == "inferred":
+            assert len(s["published_note"]) > 80, f"{s['source_id']}: an inferred date needs its reasoning"
+        else:
+            assert s["published_precision"] in ("day", "minute"), s["source_id"]
+
+
+def test_every_event_is_mentioned(t):
+    mentioned = {m["event_id"] for m in t["mentions"]}
+    assert [e["event_id"] for e in t["events"] if e["event_id"] not in mentioned] == []
+
+
+def test_every_place_and_actor_is_used(t):
+    used_places = {r["place_id"] for name in ("events", "figures", "names") for r in t[name]} | \
+                  {p["parent_place_id"] for p in t["places"]}
+    used_actors = {r["attributed_to"] for name in ("mentions", "figures") for r in t[name]} | \
+                  {r["actor_id"] for name in ("events", "names") for r in t[name]} | \
+                  {c["cited_actor_id"] for c in t["citations"]} | {s["outlet_actor_id"] for s in t["sources"]} | \
+                  {a["affiliation_actor_id"] for a in t["actors"]}
+    assert [p["place_id"] for p in t["places"] if p["place_id"] not in used_places] == []
+    assert [a["actor_id"] for a in t["actors"] if a["actor_id"] not in used_actors] == []
+
+
+def test_every_place_and_actor_is_named_in_some_article(t):
+    named = {r["place_id"] for r in t["names"]} | {r["actor_id"] for r in t["names"]}
+    assert [p["place_id"] for p in t["places"] if p["place_id"] not in named] == []
+    assert [a["actor_id"] for a in t["actors"] if a["actor_id"] not in named] == []
+
+
+def test_translations_are_ours(t):
+    for name in ("mentions", "figures"):
+        for row in t[name]:
+            assert row["quote_en"].strip() and row["quote_en"].strip() != row["quote"].strip(), row
+            assert not any("\u0600" <= ch <= "\u06ff" for ch in row["quote_en"]), f"Arabic left in {row}"
+
+
+def test_one_article_derives_from_another_and_disagrees_on_the_year(t):
+    derived = [s for s in t["sources"] if s["derived_from"]]
+    assert len(derived) == 1 and derived[0]["derivation_note"]
+    copy, original = derived[0]["source_id"], derived[0]["derived_from"]
+    dates = {}
+    for m in t["mentions"]:
+        if m["source_id"] in (copy, original) and m["claimed_start"]:
+            dates.setdefault((m["event_id"], m["source_id"]), set()).add(m["claimed_start"].year)
+    conflicts = [e for (e, s), years in dates.items() if s == copy and 2024 in years
+                 and any(2025 in y for (e2, s2), y in dates.items() if e2 == e and s2 == original)]
+    assert conflicts, "the copy's 2024 against the original's 2025 must be visible as a conflicting claim"
+
+
+def test_a_plan_is_linked_to_its_outcome(t):
+    events = {e["event_id"]: e for e in t["events"]}
+    plans = [e for e in t["events"] if e["outcome_event_id"]]
+    assert plans
+    for plan in plans:
+        outcome = events[plan["outcome_event_id"]]
+        assert outcome["status"] == "occurred" or outcome["status"] in ("ongoing", "planned"), plan
+
+
+def test_fewer_than_is_not_the_number(t):
+    for f in t["figures"]:
+        if f["qualifier"] == "less_than":
+            assert f["value"] is not None or f["value_high"] is not None, f
+        if f["qualifier"] == "range":
+            assert f["value_low"] < f["value_high"], f
+
+
+def test_corpus_is_substantial(t):
+    total = sum(len(rows) for rows in t.values())
+    assert total > 150 and len(t["sources"]) == 5 and len(t["mentions"]) >= 100
