@@ -80,11 +80,12 @@ def build_table(table: Table, pairs, located: Located, problems: Collector):
 
 
 def _sort_key(table: Table, pair):
+    """Primary-key order on typed values (offsets sort as numbers); missing values first."""
     record, source = pair
     key = []
     for name in table.primary_key:
         value = source["source_id"] if name == "source_id" and "source_id" not in record else record.get(name)
-        key.append("" if value is None else str(value))
+        key.append((value is not None, value if value is not None else 0))
     return key
 
 

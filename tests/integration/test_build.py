@@ -34,8 +34,8 @@ def test_every_table_has_rows_and_csv_equals_parquet(real):
         assert parquet.num_rows == csv.num_rows == res["rows"] > 0, res["name"]
         assert parquet.to_pylist() == csv.to_pylist(), res["name"]
         key = res["schema"]["primaryKey"]
-        keys = [tuple(str(row[k]) for k in key) for row in parquet.select(key).to_pylist()]
-        assert keys == sorted(keys), f"{res['name']} is not sorted by its primary key"
+        keys = [tuple(row[k] for k in key) for row in parquet.select(key).to_pylist()]
+        assert keys == sorted(keys) and len(set(keys)) == len(keys), f"{res['name']} is not sorted by its primary key"
 
 
 def test_committed_datapackage_matches_the_build(real):
