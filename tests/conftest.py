@@ -65,9 +65,10 @@ def copy_inputs(target: Path) -> Path:
     return target
 
 
-def build_subprocess(root: Path, env_extra=None):
+def build_subprocess(root: Path, env_extra=None, command: str = "build"):
+    """Run `python -m scripts COMMAND --root ROOT` in a fresh interpreter."""
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "scripts", "build", "--root", str(root)], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "scripts", command, "--root", str(root)], cwd=REPO, env=env,
                           capture_output=True, text=True)
 
 

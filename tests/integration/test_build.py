@@ -67,17 +67,27 @@ def test_csv_is_utf8_lf(real):
     assert header == load_tables()["mentions"].field_names
 
 
-def test_two_builds_in_different_places_and_environments_are_identical(tmp_path):
+def test_two_releases_in_different_places_and_environments_are_identical(tmp_path):
+    """CSV, Parquet, datapackage.json, the DuckDB file and the release zip, byte for byte,
+    built in two folders with a different time zone, locale and hash seed."""
+    from scripts.metadata import TABLE_ORDER
+
     first, second = copy_inputs(tmp_path / "a"), copy_inputs(tmp_path / "elsewhere" / "b")
-    assert build_subprocess(first).returncode == 0
-    result = build_subprocess(second, {"TZ": "Pacific/Kiritimati", "LC_ALL": "C", "LANG": "C", "PYTHONHASHSEED": "12345"})
-    assert result.returncode == 0, result.stderr
+    odd = {"TZ": "Pacific/Kiritimati", "LC_ALL": "C", "LANG": "C", "PYTHONHASHSEED": "12345"}
+    for root, env in ((first, {"PYTHONHASHSEED": "1"}), (second, odd)):
+        for rel in ("CITATION.cff", "LICENSE", "LICENSE-DATA.md", "requirements.txt"):
+            shutil.copy2(REPO / rel, root / rel)
+        for command in ("build", "db", "package"):
+            result = build_subprocess(root, env, command)
+            assert result.returncode == 0, result.stderr
     a, b = snapshot(first), snapshot(second)
     a = {k: v for k, v in a.items() if not k.startswith("build/.data-")}
     b = {k: v for k, v in b.items() if not k.startswith("build/.data-")}
-    from scripts.metadata import TABLE_ORDER
-
-    assert a == b and len(a) == 2 * len(TABLE_ORDER) + 1
+    assert a == b
+    names = set(a)
+    assert len([n for n in names if n.startswith("build/data/")]) == 2 * len(TABLE_ORDER)
+    assert {"datapackage.json", "build/iraq-coalition-withdrawal.duckdb", "build/views.sql"} <= names
+    assert any(n.startswith("build/dist/") and n.endswith(".zip") for n in names)
 
 
 def test_rebuild_with_nothing_changed_is_identical(mini):
