@@ -150,3 +150,21 @@ def test_bad_input(case: Case, built_mini, tmp_path):
     assert (p["path"], p["line"]) == (case.path or case.file, line), p
     assert case.message in p["message"] + " " + p["hint"], p
     assert snapshot(root) == before
+
+
+def test_three_mistakes_give_three_sorted_messages(built_mini, tmp_path):
+    root = tmp_path / "mini"
+    shutil.copytree(built_mini, root, symlinks=True)
+    path = root / B
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    event_id: ain-al-asad-withdrawal-completed\n", "    event_id: nowhere\n")
+    text = text.replace("    modality: reported\n    attributed_to: outlet-b\n", "    modality: rumoured\n    attributed_to: outlet-b\n")
+    text = text.replace("    value_low: 250\n", "    value_low: 450\n")
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", "--root", root)
+    lines = [line for line in err.splitlines() if line.startswith(B)]
+    assert code == 1 and len(lines) == 3, err
+    assert [int(line.split(":")[1]) for line in lines] == sorted(int(line.split(":")[1]) for line in lines)
+    assert "event_id 'nowhere' does not exist in events" in err and "'rumoured'" in err and "value_low 450" in err
+    assert "allowed: reported, planned, expected, denied, assessed" in err
+    assert err.strip().endswith("3 problem(s); nothing was written.")
