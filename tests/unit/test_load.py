@@ -80,3 +80,45 @@ def test_bom_and_bad_utf8(mini):
     write(mini, "events.yaml", b"events:\n  - event_id: x\n    note: \xff\n")
     problems = problems_of(mini)
     assert [(p.path, p.line) for p in problems] == [("annotations/events.yaml", 3), ("annotations/places.yaml", 1)]
+
+
+def test_fast_and_full_schema_checks_agree():
+    """fastjsonschema decides; jsonschema explains. They must agree on every real file."""
+    import fastjsonschema
+
+    from scripts.errors import Collector
+    from scripts.load import _validators, file_kind, parse_yaml
+    from tests.conftest import MINI, REPO
+
+    for base in (REPO / "annotations", MINI / "annotations"):
+        for path in sorted(base.rglob("*.yaml")):
+            doc = parse_yaml(path, str(path), Collector())
+            fast, full = _validators()[file_kind(path.relative_to(base))]
+            fast(doc)
+            assert list(full.iter_errors(doc)) == []
+            broken = dict(doc)
+            broken["extra"] = 1
+            with pytest.raises(fastjsonschema.JsonSchemaException):
+                fast(broken)
+            assert list(full.iter_errors(broken))
+
+
+def test_many_files_load_in_parallel_with_the_same_result(mini):
+    import shutil
+
+    from scripts.load import PARALLEL_FROM
+
+    template = (mini / "annotations/sources/outlet-a-2025-08-19.yaml").read_text(encoding="utf-8")
+    serial = load(mini)
+    for i in range(PARALLEL_FROM):
+        shutil.copy(mini / "articles/a.txt", mini / f"articles/copy{i}.txt")
+        (mini / f"annotations/sources/copy-{i}.yaml").write_text(
+            template.replace("outlet-a-2025-08-19", f"copy-{i}").replace("articles/a.txt", f"articles/copy{i}.txt")
+            .replace("a-m", f"c{i}-m").replace("a-f1", f"c{i}-f1"), encoding="utf-8")
+    parallel = load(mini)
+    assert len(parallel.sources) == PARALLEL_FROM + 2
+    first = next(d for d in parallel.sources if d.path.endswith("outlet-a-2025-08-19.yaml"))
+    same = next(d for d in serial.sources if d.path.endswith("outlet-a-2025-08-19.yaml"))
+    assert first.sections == same.sections
+    assert [(m.path, m.line, m.key_lines) for m in first.sections["mentions"]] == \
+        [(m.path, m.line, m.key_lines) for m in same.sections["mentions"]]
