@@ -22,11 +22,11 @@ def check(root: Path):
     return validate(tables(locate(load(root), root)))
 
 
-def build(root: Path):
+def build(root: Path, partition: str | None = None):
     from scripts.package import describe
     from scripts.write import publish, write
 
-    return publish(describe(write(check(root), root)))
+    return publish(describe(write(check(root), root, partition)))
 
 
 def _cmd_check(args):
@@ -37,7 +37,7 @@ def _cmd_check(args):
 
 def _cmd_build(args):
     started = time.perf_counter()
-    data = build(args.root)
+    data = build(args.root, args.partition)
     print(f"built {data} and datapackage.json in {time.perf_counter() - started:.2f}s")
 
 
@@ -123,7 +123,9 @@ def parser() -> argparse.ArgumentParser:
         return c
 
     command("check", _cmd_check, "validate annotations and articles, writing nothing")
-    command("build", _cmd_build, "annotations -> validated build/data/*.csv|parquet + datapackage.json (atomic)")
+    b = command("build", _cmd_build, "annotations -> validated build/data/*.csv|parquet + datapackage.json (atomic)")
+    b.add_argument("--partition", choices=["year"], help="also write a Hive-partitioned Parquet copy of the per-article "
+                                                         "tables under build/data/partitioned/ (by publication year)")
     v = command("verify", _cmd_verify, "check every file against datapackage.json (sha256, bytes, rows, schema)")
     v.add_argument("descriptor", nargs="?", help="datapackage.json to check (default: ROOT/datapackage.json); "
                                                   "works on an unpacked release archive")

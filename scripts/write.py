@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -35,8 +36,13 @@ def write_parquet(table: pa.Table, path: Path):
                    write_statistics=True, store_schema=True, row_group_size=1 << 20)
 
 
-def write(built, root: Path) -> Staged:
-    """Write every table into a fresh staging folder under build/."""
+def write(built, root: Path, partition: str | None = None) -> Staged:
+    """Write every table into a fresh staging folder under build/.
+
+    partition="year" also writes a Hive-partitioned copy of the per-article tables
+    (data/partitioned/<table>/year=YYYY/part-0.parquet, by the source's earliest
+    publication year) for engines that prune partitions; see docs/at-scale.md.
+    """
     root = Path(root)
     build = root / "build"
     build.mkdir(exist_ok=True)
@@ -52,7 +58,23 @@ def write(built, root: Path) -> Staged:
         checkpoint("write")
         write_parquet(table, stage / "data" / f"{name}.parquet")
         out[name] = table
+    if partition == "year":
+        write_partitioned(out, stage / "data" / "partitioned")
     return Staged(stage, out, root)
+
+
+def write_partitioned(tables: dict[str, pa.Table], folder: Path):
+    sources = tables["sources"]
+    year_of = dict(zip(sources.column("source_id").to_pylist(),
+                       (d.year for d in sources.column("published_earliest").to_pylist())))
+    for name, table in tables.items():
+        if "source_id" not in table.column_names:
+            continue
+        years = pa.array([year_of[s] for s in table.column("source_id").to_pylist()], pa.int32())
+        for year in sorted(set(years.to_pylist())):
+            part = folder / name / f"year={year}"
+            part.mkdir(parents=True)
+            write_parquet(table.filter(pa.compute.equal(years, year)), part / "part-0.parquet")
 
 
 def sha256_file(path: Path) -> str:
@@ -67,8 +89,8 @@ def publish(staged: Staged) -> Path:
     """Swap the staged data and datapackage.json into place; returns build/data."""
     build = staged.root / "build"
     digest = hashlib.sha256()
-    for path in sorted((staged.folder / "data").iterdir()):
-        digest.update(path.name.encode() + b"\0" + sha256_file(path).encode())
+    for path in sorted(p for p in (staged.folder / "data").rglob("*") if p.is_file()):
+        digest.update(path.relative_to(staged.folder).as_posix().encode() + b"\0" + sha256_file(path).encode())
     generation = build / f".data-{digest.hexdigest()[:16]}"
     if generation.exists():
         shutil.rmtree(generation)

@@ -30,8 +30,8 @@ def snapshot(root: Path) -> dict[str, str]:
             files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     data = root / "build" / "data"
     if data.exists():
-        for path in sorted(data.iterdir()):
-            files["build/data/" + path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(p for p in data.rglob("*") if p.is_file()):
+            files["build/data/" + path.relative_to(data).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     dp = root / "datapackage.json"
     if dp.exists():
         files["datapackage.json"] = hashlib.sha256(dp.read_bytes()).hexdigest()

@@ -106,3 +106,18 @@ def test_check_writes_nothing(mini):
 def test_usage_error_exits_2(mini):
     assert run_cli("build", "--no-such-flag")[0] == 2
     assert run_cli("frobnicate")[0] == 2
+
+
+def test_partitioned_copy_holds_the_same_rows(mini):
+    import duckdb
+
+    code, _, err = run_cli("build", "--root", mini, "--partition", "year")
+    assert code == 0, err
+    folder = mini / "build/data/partitioned"
+    assert sorted(p.name for p in (folder / "mentions").iterdir()) == ["year=2025", "year=2026"]
+    for name in ("mentions", "figures", "names", "citations", "sources"):
+        whole = pq.read_table(mini / f"build/data/{name}.parquet")
+        parts = duckdb.sql(f"SELECT * EXCLUDE (year) FROM read_parquet('{folder / name}/*/*.parquet', "
+                           "hive_partitioning=true) ORDER BY ALL").arrow().read_all()
+        assert sorted(map(str, parts.to_pylist())) == sorted(map(str, whole.to_pylist())), name
+    assert run_cli("verify", "--root", mini)[0] == 0
