@@ -1,0 +1,134 @@
+"""An article's text as HTML, one element per line, every annotated quote highlighted.
+
+Quotes may nest or cross each other. The text is cut at every start and end offset; in
+each piece the open elements are the lines and quotes that cover it, in a fixed order
+(line first, then earlier start, longer span, kind, id). Between pieces only the elements
+that differ are closed and reopened, so the HTML is always well nested: a quote that
+crosses another (or a line break) is split into fragments. The first fragment carries the
+quote's id (`q-<id>`); every fragment carries `data-ann="<kind>:<id>"`, so a quote counts
+once however it is split. After a quote's last fragment a small reference (`M1`, `F1`,
+`C1`) links to its row below the article.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scripts.docs_html import esc
+
+KIND_ORDER = {"line": 0, "mention": 1, "figure": 2, "citation": 3}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str            # line, mention, figure or citation
+    ident: str           # row id (line: the line number)
+    label: str = ""      # reference shown after the quote, e.g. M3
+    title: str = ""      # tooltip: the English translation
+
+    @property
+    def key(self):
+        return (self.kind != "line", self.start, -self.end, KIND_ORDER[self.kind], self.ident)
+
+
+def line_spans(text: str) -> list[Span]:
+    """One span per line; the empty "line" after a final newline is not one."""
+    spans, start = [], 0
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        spans.append(Span(start, start + len(line), "line", str(number)))
+        start += len(line) + 1
+    return spans
+
+
+def article_html(text: str, quotes: list[Span]) -> str:
+    """The article as `<div class="article">` of line spans with nested <mark> highlights."""
+    writer = _Writer(text, line_spans(text), sorted(quotes, key=lambda s: s.key))
+    return '<div class="article" dir="rtl" lang="ar">' + writer.render() + "</div>"
+
+
+class _Writer:
+    def __init__(self, text: str, lines: list[Span], quotes: list[Span]):
+        self.text, self.lines, self.quotes = text, lines, quotes
+        self.spans = lines + quotes
+        self.out: list[str] = []
+        self.stack: list[Span] = []
+        self.started: set[Span] = set()
+        self.referenced: set[Span] = set()
+        self.pending: list[Span] = []     # ended where no element was open (at a line break)
+        self.ends_at: dict[int, list[Span]] = {}
+        self.starts_at: dict[int, list[Span]] = {}
+        self.blank_lines: dict[int, list[Span]] = {}
+        for span in quotes:
+            self.ends_at.setdefault(span.end, []).append(span)
+        for span in self.spans:
+            if span.start == span.end:
+                self.blank_lines.setdefault(span.start, []).append(span)
+            else:
+                self.starts_at.setdefault(span.start, []).append(span)
+        self.alive: set[Span] = set()     # spans covering the current piece of text
+
+    def render(self) -> str:
+        cuts = sorted({0, len(self.text)} | {s.start for s in self.spans} | {s.end for s in self.spans})
+        for i, cut in enumerate(cuts):
+            after = cuts[i + 1] if i + 1 < len(cuts) else None
+            active = self._active(cut, after)
+            self._move_to(active, cut)
+            self.pending += [s for s in self.ends_at.get(cut, []) if s not in self.referenced]
+            if not active:
+                self.out.extend(_blank_line(s) for s in self.blank_lines.get(cut, []))
+            else:
+                self._flush_references()
+                self.out.append(esc(self.text[cut:after]))
+        self._flush_references()
+        return "".join(self.out)
+
+    def _active(self, cut: int, after: int | None) -> list[Span]:
+        self.alive = {s for s in self.alive if s.end > cut} | set(self.starts_at.get(cut, []))
+        if after is None:
+            return []
+        active = list(self.alive)
+        # The newline between two lines belongs to no line: nothing is open over it.
+        return sorted(active, key=lambda s: s.key) if any(s.kind == "line" for s in active) else []
+
+    def _move_to(self, active: list[Span], cut: int):
+        keep = 0
+        while keep < min(len(active), len(self.stack)) and active[keep] == self.stack[keep]:
+            keep += 1
+        while len(self.stack) > keep:
+            span = self.stack.pop()
+            self.out.append("</span>" if span.kind == "line" else "</mark>")
+            if span.kind != "line" and span.end <= cut:
+                self._reference(span)
+        for span in active[keep:]:
+            self.out.append(self._open(span))
+            self.stack.append(span)
+
+    def _open(self, span: Span) -> str:
+        if span.kind == "line":
+            return f'<span class="line" id="L{span.ident}" data-line="{span.ident}">'
+        first = span not in self.started
+        self.started.add(span)
+        ident = f' id="q-{esc(span.ident)}"' if first else ""
+        title = f' title="{esc(span.title)}"' if span.title else ""
+        return f'<mark class="ann ann-{span.kind}" data-ann="{span.kind}:{esc(span.ident)}"{ident}{title}>'
+
+    def _reference(self, span: Span):
+        if span in self.referenced:
+            return
+        self.referenced.add(span)
+        self.out.append(f'<sup class="ann-ref"><a href="#ann-{esc(span.ident)}">{esc(span.label)}</a></sup>')
+
+    def _flush_references(self):
+        """References of quotes that ended where no element was open (at a line break)."""
+        for span in self.pending:
+            if span in self.started:
+                self._reference(span)
+        self.pending = [s for s in self.pending if s not in self.referenced]
+
+
+def _blank_line(span: Span) -> str:
+    return f'<span class="line blank" id="L{span.ident}" data-line="{span.ident}"></span>'

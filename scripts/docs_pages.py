@@ -1,0 +1,359 @@
+"""The site's pages and navigation: home, timeline, figures, places, actors, downloads, cite.
+
+`render(site)` returns every page, the files copied beside them (the timeline SVG, the data
+files and the site's datapackage.json), the navigation and the pages left out of it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.docs import Page, Site
+from scripts.docs_chart import Mark, map_extent, places_svg, timeline_svg
+from scripts.docs_html import (a, ar, ar_cell, block, code, esc, fence, human_date, iso, md_text, num, plural,
+                               table, txt)
+from scripts.docs_links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
+                                TIMELINE, Links, event_page, source_page)
+from scripts.docs_records import event_pages, figure_text, source_pages
+from scripts.docs_reference import cookbook_pages, dictionary_page, query_page
+from scripts.docs_story import story
+from scripts.package import archive_descriptor
+
+# A nav section lists its pages one by one up to this many; beyond, only its index page (which
+# links to all of them): Material repeats the whole nav on every page, so a nav of thousands
+# of sources or events would make the site grow with the square of the corpus.
+NAV_LIMIT = 60
+# Hand-written pages (docs/*.md) in the order they appear in the nav, after the generated ones.
+HANDWRITTEN_ORDER = {"methodology.md": "Methodology", "limitations.md": "Limitations",
+                     "architecture.md": "Architecture"}
+
+
+@dataclass
+class Rendered:
+    pages: list[Page]
+    files: dict[str, Path | bytes]      # docs-src path -> file to copy or bytes to write
+    nav: list
+    not_in_nav: list[str]               # page patterns deliberately left out of the nav
+
+
+def render(site: Site) -> Rendered:
+    files: dict[str, Path | bytes] = {}
+    pages = [home(site), timeline(site, files)]
+    sources, events = source_pages(site), event_pages(site)
+    recipes = cookbook_pages(site)
+    pages += sources + events + [figures(site), places(site), actors(site), dictionary_page(site), query_page(site)]
+    pages += recipes + [downloads(site, files), cite(site), changelog(site)]
+    pages += handwritten(site, {p.path for p in pages})
+    left_out = [f"/{group[0].path.rsplit('/', 1)[0]}/*.md" for group in (sources, events, recipes)
+                if len(group) - 1 > NAV_LIMIT]
+    return Rendered(pages, files, navigation(pages, sources, events, recipes), left_out)
+
+
+def navigation(pages: list[Page], sources: list[Page], events: list[Page], recipes: list[Page]) -> list:
+    by_path = {p.path: p for p in pages}
+
+    def entry(path, title=None):
+        return {title or by_path[path].title: path}
+
+    def section(title, group):
+        shown = group if len(group) - 1 <= NAV_LIMIT else group[:1]
+        return {title: [entry(p.path) for p in shown]}
+
+    nav = [entry(HOME, "Home"), entry(TIMELINE, "Timeline"), section("Sources", sources), section("Events", events),
+           entry(FIGURES, "Figures"), entry(PLACES, "Places"), entry(ACTORS, "Actors"),
+           entry("dictionary.md", "Data dictionary"),
+           {"Query with SQL": [entry(QUERY, "Query with SQL")] + section("Cookbook", recipes)["Cookbook"]},
+           entry(DOWNLOADS, "Downloads"), entry(CITE, "How to cite")]
+    about = [entry(name, title) for name, title in HANDWRITTEN_ORDER.items() if name in by_path]
+    about += [entry(p.path) for p in pages if p.path.count("/") == 0 and p.path not in _listed(nav + about)
+              and p.path != CHANGELOG]
+    return nav + about + [entry(CHANGELOG, "Changelog")]
+
+
+def _listed(nav) -> set[str]:
+    out = set()
+    for item in nav:
+        for value in item.values():
+            out |= _listed(value) if isinstance(value, list) else {value}
+    return out
+
+
+# ---------------------------------------------------------------------------- home
+
+def home(site: Site) -> Page:
+    links = Links(site, HOME)
+    counts = {name: len(site.rows(name)) for name in ("sources", "events", "mentions", "figures", "places", "actors")}
+    numbers = "".join(f'<div class="number"><span class="n">{num(n)}</span><span class="what">{esc(name)}</span></div>'
+                      for name, n in counts.items())
+    title = site.package.get("title", site.package.get("name", ""))
+    date = site.version_date
+    body = [f"# {md_text(title)}", "",
+            block(f"<p>{txt(site.package.get('description', ''))}</p>", "lead"),
+            block(numbers, "numbers"),
+            "## The story in five lines", "",
+            "Each line is built from the data; the links lead to the quotes that support it.", "",
+            block(story(site, links), "story"),
+            "## Use the data", "",
+            block(use_the_data(site, links), "use"),
+            "## Version", "",
+            block(f"<p>Version <strong>{esc(site.version)}</strong>"
+                  + (f", released {esc(human_date(date.isoformat()))}" if date else "")
+                  + f". Changes are listed in the {a(links.to(CHANGELOG), 'changelog')}.</p>", "version")]
+    return Page(HOME, "Home", "\n".join(body))
+
+
+def use_the_data(site: Site, links: Links) -> str:
+    licences = "; ".join(a(lic["path"], esc(lic.get("name", "")), title=lic.get("title")) + " – " + esc(lic.get("title", ""))
+                         if lic.get("path") else esc(lic.get("name", "")) for lic in site.package.get("licenses", []))
+    db = site.database.name
+    return "\n".join([
+        f"<p><strong>Download</strong>: every table as CSV and Parquet with its sha256, the DuckDB file and "
+        f"<code>datapackage.json</code> – see {a(links.to(DOWNLOADS), 'Downloads')}.</p>",
+        f"<p><strong>Query</strong>: <code>duckdb {esc(db)} -c \"SELECT * FROM timeline\"</code> – the views, "
+        f"the cookbook and how to read the Parquet files are on {a(links.to(QUERY), 'Query with SQL')}; every column "
+        f"is explained in the {a(links.to('dictionary.md'), 'data dictionary')}.</p>",
+        f"<p><strong>Cite</strong>: see {a(links.to(CITE), 'How to cite')}.</p>",
+        f"<p><strong>Licence</strong>: {licences or 'see the repository'}. The article texts belong to their "
+        f"publishers; they are included only so that every quote can be checked.</p>",
+        f"<p><strong>How it was made</strong>: {a(links.to(METHODOLOGY), 'methodology')}.</p>",
+    ])
+
+
+# ---------------------------------------------------------------------------- timeline
+
+def timeline(site: Site, files: dict) -> Page:
+    links = Links(site, TIMELINE)
+    rows = site.views.get("timeline", [])
+    dated = [r for r in rows if r.get("date_start") and r.get("date_end")]
+    svg = timeline_chart(site, dated) if dated else ""
+    if svg:
+        files["timeline.svg"] = svg.encode("utf-8")
+    table_rows = []
+    for r in rows:
+        table_rows.append([links.event(r["event_id"], r["summary_en"]) + f'<br><small>{esc(r["event_id"])}</small>',
+                           esc(human_date(r.get("date"))) + (f"<br>{code(r.get('date'))}" if r.get("date") else ""),
+                           esc(r.get("date_precision")),
+                           esc(iso(r.get("date_start"))) + ("<br>" + esc(iso(r.get("date_end"))) if r.get("date_end") else ""),
+                           esc(r["status"]), esc(r["event_type"]), links.place(r.get("place_id")),
+                           links.event(r.get("outcome_event_id")), num(r.get("source_count"))])
+    body = ["---", "hide:", "  - toc", "---", "", "# Timeline", "",
+            f"{plural(len(dated), 'dated event')} of {len(rows)} (the others have no date in the corpus and are "
+            "listed at the end of the table). Hover over a row for its summary; click it for the event page. "
+            f"The chart is also a file: {a('timeline.svg', 'timeline.svg')}.", "",
+            block(svg, "chart"),
+            "## The same data as a table", "",
+            "From the view `timeline`: first possible day, then last possible day, then id.", "",
+            block(table(["event", "date", "precision", "first / last day", "status", "type", "place",
+                         "carried out by", "sources"], table_rows), "wide")]
+    return Page(TIMELINE, "Timeline", "\n".join(body))
+
+
+def timeline_chart(site: Site, dated: list[dict]) -> str:
+    links = Links(site, TIMELINE)
+    marks = [Mark(r["event_id"], r["event_id"], r["date_start"], r["date_end"], r["status"],
+                  links.to(event_page(r["event_id"])), f"{human_date(r.get('date'))}: {r['summary_en']}") for r in dated]
+    sources = sorted(site.rows("sources"), key=lambda s: site.published_order(s["source_id"]))
+    published = [Mark(s["source_id"], s["source_id"], s["published_earliest"], s["published_latest"], "published",
+                      links.to(source_page(s["source_id"])), f"{s['source_id']} published {human_date(s['published'])}")
+                 for s in sources if s.get("published_earliest") and s.get("published_latest")]
+    pairs = sorted((r["event_id"], r["outcome_event_id"]) for r in dated if r.get("outcome_event_id"))
+    return timeline_svg(marks, pairs, published, focus_start(site), site.values("events", "status"))
+
+
+def focus_start(site: Site) -> dt.date:
+    """A year before the earliest publication: older events go to the compressed region."""
+    days = [s["published_earliest"] for s in site.rows("sources") if s.get("published_earliest")]
+    first = min(days) if days else dt.date(2000, 1, 1)
+    return dt.date(first.year - 1, first.month, 1)
+
+
+# ---------------------------------------------------------------------------- figures, places, actors
+
+def figures(site: Site) -> Page:
+    links = Links(site, FIGURES)
+    claims = site.views.get("figure_claims") or site.rows("figures")
+    conflicted = {claim for kind, claim in site.conflicts.claims if kind == "value"}
+    by_subject = {}
+    for f in claims:
+        by_subject.setdefault(f["subject"], []).append(site.index["figures"].get(f["figure_id"], f))
+    body = ["# Figures", "",
+            f"{plural(len(claims), 'numeric claim')} by subject, side by side, in the order of the time they hold "
+            "(as of, else the publication date). <span class=\"flag\">conflict</span> marks numbers that another "
+            "claim about the same quantity contradicts (view `conflicting_claims`).", ""]
+    for subject in [s for s in site.values("figures", "subject") if s in by_subject] + \
+            sorted(s for s in by_subject if s not in site.values("figures", "subject")):
+        rows = [figure_row(links, f, f["figure_id"] in conflicted) for f in by_subject[subject]]
+        body += [f"## {md_text(subject)} {{#{subject}}}", "", md_text(site.label("figures", "subject", subject)), "",
+                 block(table(["number", "qualifier", "as of", "source", "said by", "translation and quote"], rows,
+                             "claims-table"), "wide", search=False)]
+    return Page(FIGURES, "Figures", "\n".join(body))
+
+
+def figure_row(links: Links, f: dict, conflict: bool) -> list:
+    flag = ' <span class="flag">conflict</span>' if conflict else ""
+    raw = "; ".join(f"{k} {num(f.get(k))}" for k in ("value", "value_low", "value_high") if f.get(k) is not None)
+    return [f"<strong>{esc(figure_text(f))}</strong>{flag}<br><small>{esc(raw)}</small>",
+            esc(f["qualifier"]), esc(human_date(f.get("as_of"))),
+            links.source(f["source_id"], long=True) + "<br><small>" + links.claim(f["source_id"], f["figure_id"]) + "</small>",
+            links.actor(f["attributed_to"]) + f"<br><small>{esc(f['attribution'])}</small>",
+            f'{esc(f["quote_en"])}{ar(f["quote"], "p", "quote")}']
+
+
+def entity(anchor: str, name_en, name_ar, ident: str, kind, facts: list[str], note) -> str:
+    """One place or actor: names in both scripts, id and kind, facts, the curator's note."""
+    return (f'<div class="entity" id="{esc(anchor)}"><p class="entity-head"><strong>{esc(name_en)}</strong> '
+            f'{ar(name_ar, "span", "ar-name")} {code(ident)} <span class="kind">{esc(kind)}</span></p>'
+            + (f'<p class="entity-facts">{" · ".join(f for f in facts if f)}</p>' if any(facts) else "")
+            + (f'<p class="entity-note">{txt(note)}</p>' if note else "") + "</div>")
+
+
+def places(site: Site) -> Page:
+    links = Links(site, PLACES)
+    events = site.by("events", "place_id")
+    cards = []
+    for p in site.rows("places"):
+        here = ", ".join(links.event(e["event_id"]) for e in sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"]))
+        coords = (f"{esc(p['latitude'])}, {esc(p['longitude'])} ({esc(p.get('geo_precision'))})"
+                  if p.get("latitude") is not None else "")
+        facts = [f"part of {links.place(p['parent_place_id'])}" if p.get("parent_place_id") else "",
+                 f"coordinates {coords}" if coords else "", f"events here: {here}" if here else ""]
+        cards.append(entity(f"place-{p['place_id']}", p["name_en"], p["name_ar"], p["place_id"], p["kind"], facts,
+                            p.get("note")))
+    near, far = map_extent(site.rows("places"))
+    svg = places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}"))
+    body = ["# Places", "", f"{plural(len(cards), 'place')}, with names in English and Arabic. Coordinates (WGS84) come "
+            "from public knowledge of the place, not from the articles.", ""]
+    if svg:
+        body += [block(svg, "chart map"), "The plot has no base map (nothing is fetched from the internet): it puts the "
+                 "places on a longitude/latitude grid."
+                 + (" Too far from the others to be shown: " + ", ".join(links.place(p["place_id"]) for p in far) + "."
+                    if far else ""), ""]
+    body.append(block("\n".join(cards), "entities"))
+    return Page(PLACES, "Places", "\n".join(body))
+
+
+def actors(site: Site) -> Page:
+    links = Links(site, ACTORS)
+    claims = site.by("mentions", "attributed_to")
+    figures_by = site.by("figures", "attributed_to")
+    cards = []
+    for r in site.rows("actors"):
+        title = txt(r.get("title_en")) + (" " + ar(r["title_ar"]) if r.get("title_ar") else "")
+        count = len(claims.get(r["actor_id"], [])) + len(figures_by.get(r["actor_id"], []))
+        facts = [title, f"belongs to {links.actor(r['affiliation_actor_id'])}" if r.get("affiliation_actor_id") else "",
+                 f"only in {links.source(r['scope_source_id'])}" if r.get("scope_source_id") else "",
+                 f"{plural(count, 'claim')} attributed" if count else ""]
+        cards.append(entity(f"actor-{r['actor_id']}", r["name_en"], r["name_ar"], r["actor_id"], r["kind"], facts,
+                            r.get("note")))
+    body = ["# Actors", "",
+            f"{plural(len(cards), 'actor')}: people, governments, forces, outlets, agencies and the unnamed sources the "
+            "articles rely on (an unnamed source belongs to one article). The claims counted are the mentions and "
+            "figures attributed to the actor.", "",
+            block("\n".join(cards), "entities")]
+    return Page(ACTORS, "Actors", "\n".join(body))
+
+
+# ---------------------------------------------------------------------------- downloads, cite, changelog
+
+def downloads(site: Site, files: dict) -> Page:
+    links = Links(site, DOWNLOADS)
+    rows = []
+    for res in site.package.get("resources", []):
+        name = Path(res["path"]).name
+        source = site.root / res["path"]
+        if source.is_file():
+            files[f"data/{name}"] = source
+        size = res.get("bytes", res.get("x-bytes"))
+        rows.append([a(links.to(f"data/{name}"), code(name)), esc(res.get("format")), num(res.get("rows")),
+                     num(size), f'<code class="hash">{esc(str(res.get("hash", "")).removeprefix("sha256:"))}</code>'])
+    # The manifest with paths relative to this site (data/...), as in the release archive, so a
+    # downloaded copy of the site's data/ and datapackage.json passes `python -m scripts verify`.
+    files["datapackage.json"] = _json(archive_descriptor(site.root, texts=False))
+    files[f"data/{site.database.name}"] = site.database
+    from scripts.write import sha256_file
+
+    db_row = [a(links.to(f"data/{site.database.name}"), code(site.database.name)), "duckdb", "",
+              num(site.database.stat().st_size), f'<code class="hash">{esc(sha256_file(site.database))}</code>']
+    body = ["# Downloads", "",
+            f"Every file of version {md_text(site.version)} as listed in "
+            f"{a(links.to('datapackage.json'), '<code>datapackage.json</code>')} (Data Package v2), with its size in "
+            "bytes and its SHA-256. Check a download with `sha256sum FILE`, or check them all with "
+            "`python -m scripts verify`.", "",
+            block(table(["file", "format", "rows", "bytes", "sha256"], rows, "downloads"), "wide"),
+            "## The database", "",
+            "All tables, their column comments and the analysis views in one DuckDB file (readable by DuckDB 1.x "
+            "and later; see [Query with SQL](query.md)). It is rebuilt from the Parquet files by `make db`, so it "
+            "is not listed in `datapackage.json`.", "",
+            block(table(["file", "format", "rows", "bytes", "sha256"], [db_row], "downloads"), "wide"),
+            "The `datapackage.json` offered here gives the paths of the files on this site (`data/...`), like the "
+            "one in the release archive (`make package`), so a folder holding it and the downloaded `data/` files can "
+            "be checked with `python -m scripts verify datapackage.json`."]
+    return Page(DOWNLOADS, "Downloads", "\n".join(body))
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def cite(site: Site) -> Page:
+    body = ["# How to cite", ""]
+    c = site.citation
+    if not c:
+        body += [block("<p>This project has no <code>CITATION.cff</code> yet. Until it has one, cite the title, the "
+                       f"version ({esc(site.version)}) and the licence from <code>datapackage.json</code>.</p>",
+                       "admonition warning")]
+        return Page(CITE, "How to cite", "\n".join(body))
+    authors = ", ".join(_author(x) for x in c.get("authors", []))
+    year = str(c.get("date-released", ""))[:4]
+    text = (f"{authors} ({year}). {c.get('title', '')} (Version {c.get('version', '')}) [Data set]."
+            + (f" https://doi.org/{c['doi']}" if c.get("doi") else (f" {c['url']}" if c.get("url") else "")))
+    key = (site.package.get("name", "dataset") + "-" + str(c.get("version", ""))).replace(".", "-")
+    bib = "\n".join([f"@misc{{{key},", f"  author = {{{{{authors}}}}},", f"  title = {{{c.get('title', '')}}},",
+                     f"  year = {{{year}}},", f"  version = {{{c.get('version', '')}}},",
+                     f"  note = {{Data set, licence {c.get('license', '')}}}", "}"])
+    body += ["From `CITATION.cff` (Citation File Format); GitHub and Zenodo read the same file.", "",
+             block(f'<p class="citation">{txt(text)}</p>', "admonition quote"),
+             "## BibTeX", "", fence(bib, "bibtex"), "",
+             "## CITATION.cff", "", fence(site.citation_text or "", "yaml")]
+    return Page(CITE, "How to cite", "\n".join(body))
+
+
+def _author(author) -> str:
+    if not isinstance(author, dict):
+        return str(author)
+    if author.get("name"):
+        return str(author["name"])
+    return " ".join(str(author[k]) for k in ("given-names", "family-names") if author.get(k))
+
+
+def changelog(site: Site) -> Page:
+    text = site.changelog or "# Changelog\n\nNo CHANGELOG.md in this project."
+    return Page(CHANGELOG, "Changelog", text)
+
+
+def handwritten(site: Site, generated: set[str]) -> list[Page]:
+    """docs/*.md as they are; methodology.md gets a placeholder until it is written."""
+    from scripts.errors import Collector
+
+    problems = Collector()
+    pages = []
+    for name, text in sorted(site.handwritten.items()):
+        if name in generated:
+            problems.add(f"docs/{name}", 1, f"{name} is generated by `python -m scripts docs`; "
+                                            "rename or remove the hand-written page")
+            continue
+        pages.append(Page(name, HANDWRITTEN_ORDER.get(name, _title(text, name)), text))
+    problems.raise_if_any()
+    if METHODOLOGY not in site.handwritten:
+        pages.append(Page(METHODOLOGY, "Methodology",
+                          "# Methodology\n\nThe annotation guidelines (`docs/methodology.md`) are not written yet."))
+    return pages
+
+
+def _title(text: str, name: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return name[:-3].replace("-", " ").capitalize()

@@ -1,0 +1,338 @@
+"""The documentation site in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Run on a site built from a copy of tests/fixtures/mini and on the repository's own corpus
+(built in a temporary copy, so datapackage.json in the repository is never touched). Every
+page is opened from disk (file://); search needs a web server, so it is tested over http on
+127.0.0.1. Any request that is not file:// or that local server fails the tests.
+
+Screenshots of the home page and a source page are written to build/screenshots/ of the
+site being tested; for the repository's corpus that is the repository's build/screenshots/.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyarrow.parquet as pq
+import pytest
+
+from scripts.errors import DataError
+from tests.conftest import MINI, REPO
+
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARABIC_QUERY = "عين الأسد"
+HOSTILE_EN = "<img src=x onerror=alert(1)>"
+VIEWPORT = {"width": 1280, "height": 900}
+
+# Text nodes with Arabic letters in the page content that no [lang=ar] element holds.
+STRAY_ARABIC_JS = r"""() => {
+  const root = document.querySelector('.md-content') || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const out = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (/[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/.test(n.data)
+        && !n.parentElement.closest('[lang="ar"]') && !n.parentElement.closest('script,style')) {
+      out.push(n.data.trim().slice(0, 60));
+    }
+  }
+  return out;
+}"""
+
+
+# ---------------------------------------------------------------------------- browser and sites
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if not executable:
+        pytest.fail("Debian's Chromium is missing: run `apt-get install chromium` (as .ci/run does)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: run `pip install -r requirements.txt`")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Built:
+    name: str
+    root: Path
+    screenshots: Path
+
+    @property
+    def site(self) -> Path:
+        return self.root / "build" / "site"
+
+    def rows(self, table: str) -> list[dict]:
+        return pq.read_table(self.root / "build" / "data" / f"{table}.parquet").to_pylist()
+
+
+def build_site(root: Path):
+    from scripts.cli import build
+    from scripts.db import build_db
+    from scripts.docs import build_docs
+
+    build(root)
+    build_db(root)
+    build_docs(root)
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory) -> Built:
+    root = tmp_path_factory.mktemp("site") / "mini"
+    shutil.copytree(MINI, root)
+    build_site(root)
+    return Built("mini", root, root / "build" / "screenshots")
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Built:
+    """The repository's corpus, built in a copy."""
+    root = tmp_path_factory.mktemp("site") / "repo"
+    root.mkdir()
+    for name in ("articles", "annotations"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("CHANGELOG.md", "CITATION.cff"):
+        if (REPO / name).is_file():
+            shutil.copy(REPO / name, root / name)
+    build_site(root)
+    return Built("repository", root, REPO / "build" / "screenshots")
+
+
+@pytest.fixture(scope="module", params=["mini", "real"])
+def built(request) -> Built:
+    return request.getfixturevalue(f"{request.param}_site")
+
+
+def pages(site: Path) -> list[Path]:
+    """Every page; 404.html links from the server root (/) and is checked over http instead."""
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def is_local(url: str, server: str | None = None) -> bool:
+    return url.startswith(("file://", "data:", "blob:", "about:")) or bool(server and url.startswith(server))
+
+
+def offline_context(browser, external: list[str], server: str | None = None):
+    """A browser context in which every request off the machine is recorded and refused."""
+    context = browser.new_context(viewport=VIEWPORT)
+
+    def guard(route):
+        if is_local(route.request.url, server):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+@contextmanager
+def serve(folder: Path):
+    """The folder over http on 127.0.0.1, on a free port, for the duration of the block."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# ---------------------------------------------------------------------------- every page, once
+
+@dataclass
+class Visit:
+    problems: list[str] = field(default_factory=list)   # console errors, page errors, failed requests
+    hrefs: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    ltr_arabic: list[str] = field(default_factory=list)
+    stray_arabic: list[str] = field(default_factory=list)
+    arabic_blocks: int = 0
+
+
+@dataclass
+class Crawl:
+    visits: dict[Path, Visit]
+    external: list[str]
+
+
+@pytest.fixture(scope="module")
+def crawl(browser, built) -> Crawl:
+    external: list[str] = []
+    context = offline_context(browser, external)
+    page = context.new_page()
+    current: list[Visit] = []
+    page.on("console", lambda m: m.type == "error" and current[-1].problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: current[-1].problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: current[-1].problems.append(f"failed request: {r.url} ({r.failure})"))
+    visits = {}
+    for path in pages(built.site):
+        visit = Visit()
+        current.append(visit)
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_timeout(30)
+        visit.hrefs = page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)")
+        visit.ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        visit.ltr_arabic = page.eval_on_selector_all(
+            '[lang="ar"]', "els => els.filter(e => getComputedStyle(e).direction !== 'rtl')"
+                           ".map(e => e.outerHTML.slice(0, 100))")
+        visit.arabic_blocks = page.locator('[lang="ar"]').count()
+        visit.stray_arabic = page.evaluate(STRAY_ARABIC_JS)
+        visits[path] = visit
+    context.close()
+    return Crawl(visits, external)
+
+
+def test_every_page_opens_without_errors(built, crawl):
+    assert len(crawl.visits) >= 10
+    problems = {p.relative_to(built.site).as_posix(): v.problems for p, v in crawl.visits.items() if v.problems}
+    assert problems == {}
+
+
+def test_no_request_leaves_the_machine(crawl):
+    assert crawl.external == []
+
+
+def test_no_broken_internal_link(built, crawl):
+    broken = []
+    for path, visit in crawl.visits.items():
+        for href in visit.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme != "file":
+                continue
+            target = Path(unquote(parts.path))
+            if not target.exists():
+                broken.append(f"{path.name} -> {href}")
+            elif parts.fragment and target in crawl.visits and unquote(parts.fragment) not in crawl.visits[target].ids:
+                broken.append(f"{path.name} -> {href} (no element with that id)")
+    assert broken == []
+
+
+def test_every_arabic_block_is_right_to_left(crawl):
+    assert sum(v.arabic_blocks for v in crawl.visits.values()) > 0
+    assert {p.name: v.ltr_arabic for p, v in crawl.visits.items() if v.ltr_arabic} == {}
+    assert {p.name: v.stray_arabic for p, v in crawl.visits.items() if v.stray_arabic} == {}
+
+
+# ---------------------------------------------------------------------------- particular pages
+
+def test_source_pages_highlight_every_mention_and_figure(browser, built):
+    context = offline_context(browser, [])
+    page = context.new_page()
+    for source in built.rows("sources"):
+        sid = source["source_id"]
+        expected = sum(r["source_id"] == sid for r in built.rows("mentions")) + \
+            sum(r["source_id"] == sid for r in built.rows("figures"))
+        page.goto((built.site / "sources" / f"{sid}.html").as_uri())
+        claims = page.eval_on_selector_all(
+            "mark[data-ann^='mention:'], mark[data-ann^='figure:']", "els => [...new Set(els.map(e => e.dataset.ann))]")
+        assert len(claims) == expected, sid
+        box = page.locator("mark.ann").first.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0
+    context.close()
+
+
+def test_timeline_svg_renders(browser, built):
+    context = offline_context(browser, [])
+    page = context.new_page()
+    page.goto((built.site / "timeline.html").as_uri())
+    box = page.locator("svg.timeline-chart").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    dated = [e for e in built.rows("events") if e["date_start"]]
+    assert page.locator("svg.timeline-chart a.row").count() == len(dated)
+    marks = page.locator("svg.timeline-chart a.row path, svg.timeline-chart a.row rect:not(.hit)")
+    assert marks.count() == len(dated)
+    assert all(marks.nth(i).bounding_box()["width"] > 0 for i in range(marks.count()))
+    context.close()
+
+
+def search(page, base: str, query: str) -> list[str]:
+    page.goto(base + "index.html")
+    page.click("input.md-search__input")
+    meta = "document.querySelector('.md-search-result__meta').innerText"
+    page.wait_for_function(f"() => /Type to start/.test({meta})", timeout=10_000)
+    page.keyboard.type(query)
+    page.keyboard.press("End")  # a key event after typing: Material searches on key up
+    page.wait_for_function(f"() => !/Type to start|Initializing/.test({meta})", timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+def test_search_finds_an_arabic_word(browser, built):
+    external, problems = [], []
+    with serve(built.site) as base:
+        context = offline_context(browser, external, base)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        results = search(page, base, ARABIC_QUERY)
+        page.goto(base + "404.html")  # the not-found page, served as a server would
+        context.close()
+    assert results, f"no search result for {ARABIC_QUERY}"
+    assert any("/sources/" in url for url in results)
+    assert problems == [] and external == []
+
+
+def test_screenshots_of_home_and_a_source_page(browser, built):
+    built.screenshots.mkdir(parents=True, exist_ok=True)
+    source = min(built.rows("sources"), key=lambda s: (s["published_earliest"], s["source_id"]))["source_id"]
+    context = offline_context(browser, [])
+    page = context.new_page()
+    shots = {"home.png": built.site / "index.html", f"source-{source}.png": built.site / "sources" / f"{source}.html"}
+    for name, path in shots.items():
+        page.goto(path.as_uri())
+        page.screenshot(path=str(built.screenshots / name), full_page=True)
+        assert (built.screenshots / name).stat().st_size > 10_000
+    context.close()
+
+
+# ---------------------------------------------------------------------------- hostile input
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Built:
+    """The fixture with a translation that would run script if it reached the page as HTML."""
+    root = tmp_path_factory.mktemp("hostile") / "mini"
+    shutil.copytree(MINI, root)
+    path = root / "annotations" / "sources" / "outlet-a-2025-08-19.yaml"
+    original = "quote_en: the last soldier will leave Ain al-Asad base on 15 September 2025"
+    text = path.read_text(encoding="utf-8")
+    assert original in text
+    path.write_text(text.replace(original, f"quote_en: '{HOSTILE_EN}'"), encoding="utf-8")
+    build_site(root)
+    return Built("hostile", root, root / "build" / "screenshots")
+
+
+def test_hostile_translation_shows_as_text_and_runs_nothing(browser, hostile_site):
+    dialogs = []
+    with serve(hostile_site.site) as base:
+        context = offline_context(browser, [], base)
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for rel in ("sources/outlet-a-2025-08-19.html", "events/ain-al-asad-closure-plan.html"):
+            page.goto(base + rel)
+            page.hover("mark[data-ann='mention:a-m1']") if "sources/" in rel else None
+            page.wait_for_timeout(200)
+            assert HOSTILE_EN in page.inner_text("article"), rel
+            assert page.locator("article img").count() == 0, rel
+        results = search(page, base, "onerror")
+        page.wait_for_timeout(200)
+        context.close()
+    assert results, "the hostile text should be found as text"
+    assert dialogs == []
