@@ -80,3 +80,12 @@ def real(tmp_path_factory) -> Path:
     return root
 
 
+
+
+def built_copy(target: Path, *commands: str) -> Path:
+    """A copy of the fixture corpus at target, with each `python -m scripts` command run on it."""
+    shutil.copytree(MINI, target)
+    for command in commands:
+        code, out, err = run_cli(command, "--root", target)
+        assert code == 0, f"{command}: {err}{out}"
+    return target

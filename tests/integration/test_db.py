@@ -17,7 +17,7 @@ import pytest
 
 from scripts import db
 from scripts.metadata import TABLE_ORDER
-from tests.conftest import MINI, REPO, run_cli, snapshot
+from tests.conftest import MINI, REPO, built_copy, run_cli, snapshot
 
 DB_NAME = "iraq-coalition-withdrawal.duckdb"
 VIEWS = ["conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
@@ -38,10 +38,7 @@ def build(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """One built copy of the fixture shared by the tests that only read it."""
-    root = tmp_path_factory.mktemp("built") / "mini"
-    shutil.copytree(MINI, root)
-    build(root)
-    return root
+    return built_copy(tmp_path_factory.mktemp("built") / "mini", "build", "db")
 
 
 def view_rows(path: Path, sql: str) -> list[dict]:

@@ -6,19 +6,12 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import built_copy
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    import shutil
-
-    from tests.conftest import MINI
-
-    root = tmp_path_factory.mktemp("readers") / "mini"
-    shutil.copytree(MINI, root)
-    assert run_cli("build", "--root", root)[0] == 0
-    return root
+    return built_copy(tmp_path_factory.mktemp("readers") / "mini", "build")
 
 
 def tables(root):

@@ -18,7 +18,7 @@ from scripts.docs_article import Span, article_html
 from scripts.docs_hooks import wrap_arabic
 from scripts.docs_html import human_date, md_text
 from scripts.errors import DataError
-from tests.conftest import MINI, REPO, run_cli
+from tests.conftest import MINI, REPO, built_copy, run_cli
 
 HOSTILE_EN = "<img src=x onerror=alert(1)>"
 HOSTILE_SUMMARY = "<script>alert('summary')</script> & friends"
@@ -35,10 +35,7 @@ def build_all(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """One built copy of the fixture (data, database, site) shared by the read-only tests."""
-    root = tmp_path_factory.mktemp("docs") / "mini"
-    shutil.copytree(MINI, root)
-    build_all(root)
-    return root
+    return built_copy(tmp_path_factory.mktemp("docs") / "mini", "build", "db", "docs")
 
 
 def rows(root: Path, table: str) -> list[dict]:

@@ -1,0 +1,119 @@
+"""scripts/synth.py (synthetic corpus) and a smoke test of scripts/bench.py on tiny sizes."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts import bench, synth
+from scripts.locate import find_all
+from tests.conftest import run_cli
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def load_yaml(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synth") / "corpus"
+    synth.generate(3, 7, root, show_progress=False)
+    return root
+
+
+def test_synthetic_corpus_builds_and_verifies(corpus):
+    code, out, err = run_cli("build", "--root", corpus)
+    assert code == 0, err
+    package = json.loads((corpus / "datapackage.json").read_text(encoding="utf-8"))
+    rows = {r["name"]: r["rows"] for r in package["resources"] if r["format"] == "csv"}
+    assert rows["sources"] == 3
+    assert 3 * 80 <= rows["mentions"] + rows["figures"] <= 3 * 120
+    assert rows["figures"] > 0 and rows["events"] > 0 and rows["places"] > 0 and rows["actors"] > 0
+    code, out, err = run_cli("verify", "--root", corpus)
+    assert code == 0, err
+
+
+def test_layout_and_changelog(corpus):
+    names = {p.name for p in (corpus / "annotations").iterdir()}
+    assert names == {"places.yaml", "actors.yaml", "events.yaml", "sources"}
+    assert len(list((corpus / "articles").glob("*.txt"))) == len(list((corpus / "annotations" / "sources").glob("*.yaml"))) == 3
+    assert (corpus / "CHANGELOG.md").read_bytes() == (synth.REPO / "CHANGELOG.md").read_bytes()
+
+
+def test_same_seed_gives_identical_files_whatever_the_workers(tmp_path):
+    synth.generate(3, 11, tmp_path / "a", show_progress=False)
+    synth.generate(3, 11, tmp_path / "b", jobs=2, show_progress=False)
+    synth.generate(3, 12, tmp_path / "c", show_progress=False)
+    a, b, c = tree(tmp_path / "a"), tree(tmp_path / "b"), tree(tmp_path / "c")
+    assert a == b
+    assert set(a) != set(c)  # file names carry the article hash and the source_id
+
+
+def test_every_quote_occurs_and_occurrence_picks_a_repeat(tmp_path):
+    root = tmp_path / "c"
+    synth.generate(20, 5, root, show_progress=False)
+    articles = {}
+    with_occurrence = 0
+    for path in sorted((root / "annotations" / "sources").glob("*.yaml")):
+        doc = load_yaml(path)
+        text = (root / doc["source"]["article_path"]).read_text(encoding="utf-8")
+        articles[doc["source"]["source_id"]] = text
+        for record in doc.get("citations", []) + doc["mentions"] + doc["figures"]:
+            count = len(find_all(text, record["quote"]))
+            assert count >= 1, record["quote"]
+            if "occurrence" in record:
+                with_occurrence += 1
+                assert count > 1 and 1 <= record["occurrence"] <= count
+            else:
+                assert count == 1, record["quote"]
+    assert with_occurrence > 0
+    assert len(articles) == 20
+
+
+def test_yaml_strings_survive_every_awkward_character():
+    awkward = ["key: value", "# not a comment", "- item", "'single' \"double\"", "back\\slash", "tab\there", "line\nbreak",
+               "\x85 \u2028 \u2029 \x7f \ufeff", "", " padded ", "null", "yes", "2025-09-15", "1e3", "ملاحظة: «نص» #1"]
+    text = synth.yaml_safe(synth.emit_list("x", [{"s": s, "f": f} for s, f in zip(awkward, [1e-7, 33.5, 1e20, -2.0] * 4)]))
+    data = yaml.load(text, Loader=yaml.CSafeLoader)
+    assert [r["s"] for r in data["x"]] == awkward
+    assert [r["f"] for r in data["x"]] == ([1e-7, 33.5, 1e20, -2.0] * 4)[:len(awkward)]
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    synth.generate(1, 0, tmp_path / "d", show_progress=False)
+    with pytest.raises(SystemExit):
+        synth.generate(1, 0, tmp_path / "d", show_progress=False)
+    synth.generate(2, 0, tmp_path / "d", force=True, show_progress=False)
+    assert len(list((tmp_path / "d" / "articles").iterdir())) == 2
+
+
+def test_bench_smoke_on_tiny_sizes(tmp_path):
+    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", str(tmp_path / "b")])
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert bench.main(args) == 0
+    assert "| measure |" in out.getvalue()
+    results = json.loads((tmp_path / "b" / "results.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "b" / "results.md").read_text(encoding="utf-8").startswith("# Benchmark")
+    assert set(results["runs"]) == {"2", "3"}
+    assert {"nproc", "memory_gib", "cpu", "python", "libraries"} <= set(results["machine"])
+    for run in results["runs"].values():
+        for arrow in ("load", "locate", "tables", "validate", "write", "package"):
+            assert run["arrows"][arrow] >= 0
+        for key in ("build_seconds", "rows_per_second", "peak_rss_mib", "pyarrow_floor_seconds", "verify_seconds",
+                    "frictionless_seconds", "build_over_frictionless", "verify_over_frictionless", "write_over_floor"):
+            assert isinstance(run[key], (int, float)) and run[key] > 0, key
+        assert run["frictionless"]["valid"] and run["frictionless"]["errors"] == 0
+        assert run["rows"]["sources"] == run["articles"]
+    assert isinstance(results["scaling_exponent"]["build"], float)
+    assert results["rebuild"]["seconds"] > 0 and results["rebuild"]["articles"] == 3
+    assert set(results["goals"]) == set(bench.GOALS)
+    assert not (tmp_path / "b" / "corpus-2").exists()  # removed unless --keep
