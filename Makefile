@@ -14,7 +14,7 @@ SQL ?= SELECT * FROM source_overview
 TEXTS ?= 1
 NO_TEXTS := $(if $(filter 0,$(TEXTS)),--no-texts,)
 
-.PHONY: all setup build tables check verify db query docs package release validate test clean help
+.PHONY: all setup build tables check verify db query docs package release validate bench test clean help
 
 all: build db docs package ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
@@ -65,6 +65,9 @@ validate: package ## the outside validators: frictionless, cffconvert, mlcroissa
 	rm -rf build/validate && mkdir -p build/validate
 	cd build/validate && ../../$(PY) -m zipfile -e ../dist/*[0-9].zip .
 	$(VENV)/bin/mlcroissant validate --jsonld build/validate/*/croissant.json
+
+bench: setup ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/results.md)
+	$(PY) -m scripts bench
 
 test: setup ## run the test suite
 	$(PY) -m pytest -q

@@ -143,6 +143,11 @@ def parser() -> argparse.ArgumentParser:
     r = command("release", _cmd_release, "package, refusing breaking schema changes the CHANGELOG does not announce")
     r.add_argument("--no-texts", action="store_true", help="leave the article texts out of the archive")
     r.add_argument("--previous", help="previous release (zip or folder); default: the committed datapackage.json")
+    from scripts import bench, synth
+
+    synth.add_arguments(command("synth", lambda args: synth.main(args), "generate a synthetic corpus in our annotation format"))
+    bench.add_arguments(command("bench", lambda args: bench.main(args), "build synthetic corpora of several sizes and "
+                                                                        "measure every arrow against frictionless and pyarrow"))
     d = command("diff", _cmd_diff, "rows added/removed/changed and schema changes between two releases")
     d.add_argument("old", help="older release: zip, unpacked folder or project folder")
     d.add_argument("new", help="newer release: zip, unpacked folder or project folder")

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scripts.errors import Collector, DataError, Problem
+from scripts.faults import checkpoint
 from scripts.metadata import SCHEMA_DIR, TABLE_ORDER, Table, categories, load_tables, required
 
 REPO = Path(__file__).resolve().parent.parent
@@ -627,9 +628,11 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
     tag = os.getpid()
     tmp_db, tmp_views, tmp_cookbook = build / f".{db.name}.tmp-{tag}", build / f".views.sql.tmp-{tag}", build / f".cookbook-{tag}"
     try:
-        for stale in (tmp_db, Path(f"{tmp_db}.wal"), tmp_views, tmp_cookbook):
-            _remove(stale)
+        for pattern in (f".{db.name}.tmp-*", ".views.sql.tmp-*", ".cookbook-*"):  # also those of killed builds
+            for stale in build.glob(pattern):
+                _remove(stale)
         write_database(tmp_db, tables, views, data, root)
+        checkpoint("db")
         tmp_views.write_text(views_sql(tables, views), encoding="utf-8")
         check_views_sql(tmp_views, views)  # staged in build/, beside data/, as views.sql will be
         write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root))

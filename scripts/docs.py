@@ -28,6 +28,7 @@ import yaml
 
 from scripts.docs_html import BLOCK
 from scripts.errors import Collector, DataError
+from scripts.faults import checkpoint
 from scripts.metadata import Table, load_tables
 
 REPO = Path(__file__).resolve().parent.parent
@@ -377,14 +378,15 @@ def build_docs(root: Path) -> Path:
     rendered = render(site)
     src = write_sources(site, rendered.pages, rendered.files)
     build = site.root / "build"
+    for stale in build.glob(".site-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = build / f".site-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     try:
         run_mkdocs(site, src, tmp, rendered.nav, rendered.not_in_nav)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    checkpoint("docs")
     final = build / "site"
     _swap(tmp, final)
     return final

@@ -100,8 +100,20 @@ def home(site: Site) -> Page:
             "## Version", "",
             block(f"<p>Version <strong>{esc(site.version)}</strong>"
                   + (f", released {esc(human_date(date.isoformat()))}" if date else "")
-                  + f". Changes are listed in the {a(links.to(CHANGELOG), 'changelog')}.</p>", "version")]
+                  + f". Changes are listed in the {a(links.to(CHANGELOG), 'changelog')}.</p>", "version"),
+            block(croissant_script(site), "croissant", search=False)]
     return Page(HOME, "Home", "\n".join(body))
+
+
+def croissant_script(site: Site) -> str:
+    """The release's Croissant metadata as JSON-LD, for dataset search engines."""
+    from scripts.package import archive_descriptor, croissant
+
+    text = json.dumps(croissant(archive_descriptor(site.root, texts=True), site.root), ensure_ascii=False,
+                      sort_keys=True, indent=1)
+    # Written as a JSON escape, "<" cannot end the script element early.
+    text = text.replace("<", "\\u003c")
+    return f'<script type="application/ld+json">\n{text}\n</script>'
 
 
 def use_the_data(site: Site, links: Links) -> str:

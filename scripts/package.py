@@ -122,9 +122,11 @@ def release(root: Path, texts: bool = True) -> Path:
     name, ver = package_name(), version(root)
     problems = Collector()
     database = root / "build" / f"{name}.duckdb"
-    for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "datapackage.json"):
+    for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "datapackage.json",
+                   root / "CITATION.cff"):
         if not needed.exists():
-            problems.add(needed.relative_to(root).as_posix(), 1, "missing: run `make db` before `make package`")
+            problems.add(needed.relative_to(root).as_posix(), 1, "missing: run `make db` before `make package`"
+                         if "build" in needed.parts else "missing: the release needs it")
     problems.raise_if_any()
     top = f"{name}-{ver}"
     descriptor = archive_descriptor(root, texts)
@@ -192,12 +194,12 @@ def croissant(descriptor: dict, root: Path) -> dict:
                   for f in res["schema"]["fields"]]
         record_sets.append(mlc.RecordSet(id=res["name"], name=res["name"], description=res["description"],
                                          fields=fields, key=[f"{res['name']}/{k}" for k in res["schema"]["primaryKey"]]))
-    cite = citation(root)
+    cite = citation(root) if (Path(root) / "CITATION.cff").is_file() else None
     metadata = mlc.Metadata(
         name=descriptor["name"], description=descriptor["description"], version=descriptor["version"],
         license=[lic.get("path", lic["name"]) for lic in descriptor["licenses"]],
         keywords=descriptor.get("keywords"), date_published=descriptor["version"].replace(".", "-"),
-        cite_as=cite["text"], distribution=objects, record_sets=record_sets)
+        cite_as=cite["text"] if cite else None, distribution=objects, record_sets=record_sets)
     return metadata.to_json()
 
 

@@ -345,3 +345,18 @@ def test_a_handwritten_page_may_not_shadow_a_generated_one(mini, monkeypatch):
     with pytest.raises(DataError) as e:
         docs.build_docs(mini)
     assert "docs/timeline.md" in str(e.value.problems[0])
+
+
+def test_home_page_embeds_the_croissant_metadata(site):
+    import json
+    import re
+
+    from scripts.metadata import TABLE_ORDER
+
+    html = (site / "build/site/index.html").read_text(encoding="utf-8")
+    found = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', html, re.S)
+    assert len(found) == 1
+    croissant = json.loads(found[0])
+    assert croissant["@type"] == "sc:Dataset" and croissant["conformsTo"].startswith("http://mlcommons.org/croissant/")
+    assert sorted(r["name"] for r in croissant["recordSet"]) == sorted(TABLE_ORDER)
+    assert all(f["sha256"] for f in croissant["distribution"])
