@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import random
@@ -97,7 +98,25 @@ BODIES = [  # actor_id, name_en, name_ar, kind, title_en
     ("us-embassy-baghdad", "US Embassy in Baghdad", "السفارة الأمريكية في بغداد", "embassy", None),
     ("islamic-resistance", "Islamic Resistance in Iraq", "المقاومة الإسلامية في العراق", "armed_group", None),
     ("kurdistan-regional-government", "Kurdistan Regional Government", "حكومة إقليم كوردستان", "government", None),
+    ("islamic-state", "Islamic State (Daesh)", "تنظيم داعش", "armed_group", None),
+    ("mohammed-shia-al-sudani", "Mohammed Shia al-Sudani", "محمد شياع السوداني", "person", "Prime Minister of Iraq"),
+    ("donald-trump", "Donald Trump", "دونالد ترامب", "person", "President of the United States"),
 ]
+# Words of the real sentences that name a catalogued place or actor (for the `names` section).
+NAMED_BY = {
+    "قاعدة عين الأسد": ("place_id", "ain-al-asad-air-base"), "عين الأسد": ("place_id", "ain-al-asad-air-base"),
+    "العراق": ("place_id", "iraq"), "سوريا": ("place_id", "syria"), "بغداد": ("place_id", "baghdad"),
+    "أربيل": ("place_id", "erbil"), "الأنبار": ("place_id", "anbar"), "إقليم كوردستان": ("place_id", "kurdistan-region"),
+    "كوردستان": ("place_id", "kurdistan-region"), "الكويت": ("place_id", "kuwait"), "الموصل": ("place_id", "mosul"),
+    "التحالف الدولي": ("actor_id", "global-coalition"), "السفارة الأمريكية": ("actor_id", "us-embassy-baghdad"),
+    "سنتكوم": ("actor_id", "centcom"), "القيادة المركزية": ("actor_id", "centcom"),
+    "الحكومة العراقية": ("actor_id", "iraqi-government"), "الولايات المتحدة": ("actor_id", "us"), "واشنطن": ("actor_id", "us"),
+    "وزارة الدفاع": ("actor_id", "us-department-of-defense"), "فوكس نيوز": ("actor_id", "fox-news"),
+    "شفق نيوز": ("actor_id", "shafaq"), "داعش": ("actor_id", "islamic-state"), "السوداني": ("actor_id", "mohammed-shia-al-sudani"),
+    "ترامب": ("actor_id", "donald-trump"),
+}
+# Longest name first, whole words only (not العراق inside العراقية).
+NAMES = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(NAMED_BY, key=len, reverse=True)) + r")(?!\w)")
 FIRST = [("ahmed", "Ahmed", "أحمد"), ("mohammed", "Mohammed", "محمد"), ("ali", "Ali", "علي"), ("hussein", "Hussein", "حسين"),
          ("khalid", "Khalid", "خالد"), ("omar", "Omar", "عمر"), ("yahya", "Yahya", "يحيى"), ("saad", "Saad", "سعد"),
          ("fuad", "Fuad", "فؤاد"), ("john", "John", "جون"), ("michael", "Michael", "مايكل"), ("sabah", "Sabah", "صباح")]
@@ -146,45 +165,48 @@ def sentence_pool(folder: Path) -> list[str]:
 # --- YAML emitter ------------------------------------------------------------------------------------------------
 
 _encode = json.encoder.encode_basestring  # C implementation: "..." with JSON escapes, non-ASCII kept
+# Characters YAML treats as line breaks or refuses but JSON leaves raw. Every string we emit is
+# double-quoted and keys are ASCII, so they can only occur inside a quoted scalar, where \uXXXX is valid.
 _YAML_UNSAFE = re.compile("[\x7f\x85\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def yaml_safe(text: str) -> str:
+    """Escape, in a whole emitted document, the characters YAML would not read back verbatim."""
+    if _YAML_UNSAFE.search(text):
+        text = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def q(text: str) -> str:
     """A YAML double-quoted scalar (JSON string syntax) that PyYAML reads back as exactly `text`."""
-    out = _encode(text)
-    if _YAML_UNSAFE.search(out):  # characters YAML treats as line breaks or refuses; JSON leaves them raw
-        out = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
-    return out
+    return yaml_safe(_encode(text))
 
 
 def scalar(value) -> str:
-    if isinstance(value, str):
-        return q(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
+    kind = type(value)
+    if kind is str:
+        return _encode(value)  # made YAML-safe per document by yaml_safe()
+    if kind is int:
         return str(value)
-    if isinstance(value, float):
-        text = repr(value)
-        return text if ("." in text and "e" not in text) else f"{value:.6f}"
-    raise TypeError(f"cannot emit {type(value).__name__}")
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float and math.isfinite(value):
+        text = repr(value)  # YAML 1.1 (PyYAML) reads a float only with a dot in the mantissa: 1.0e-07, not 1e-07
+        mantissa, e, exponent = text.partition("e")
+        return (mantissa if "." in mantissa else mantissa + ".0") + (f"e{exponent}" if e else "")
+    raise TypeError(f"cannot emit {kind.__name__}")
 
 
 def emit_record(record: dict, indent: str = "  ") -> str:
     """One mapping as an item of a block sequence; keys in insertion order, None values left out."""
-    lines, first = [], True
-    for key, value in record.items():
-        if value is None:
-            continue
-        lines.append(f"{indent}{'- ' if first else '  '}{key}: {scalar(value)}")
-        first = False
-    return "\n".join(lines)
+    body = f"\n{indent}  ".join([f"{key}: {scalar(value)}" for key, value in record.items() if value is not None])
+    return f"{indent}- {body}"
 
 
 def emit_list(key: str, records: list[dict]) -> str:
     if not records:
         return f"{key}: []\n"
-    return f"{key}:\n" + "\n".join(emit_record(r) for r in records) + "\n"
+    return f"{key}:\n" + "\n".join([emit_record(r) for r in records]) + "\n"
 
 
 def emit_mapping(key: str, record: dict) -> str:
@@ -207,7 +229,7 @@ def edtf(rng: random.Random, d: dt.date) -> str:
         return d.isoformat()[:7]
     if r < 0.92:
         return str(d.year)
-    if r < 0.99:
+    if r < 0.998:
         if rng.random() < 0.7:
             return f"{d.isoformat()}/{(d + dt.timedelta(days=rng.randint(1, 3))).isoformat()}"
         return f"{d.isoformat()[:7]}/{(d + dt.timedelta(days=rng.randint(28, 92))).isoformat()[:7]}"
@@ -221,6 +243,9 @@ class Catalogues:
 
     def __init__(self, n_articles: int, seed: int, pool: list[str]):
         rng = random.Random(seed)
+        # The `names` section is written only if the annotation schema has it (it came later).
+        schema = json.loads((REPO / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))
+        self.with_names = "names" in schema["$defs"]["source_file"]["properties"]
         self.places = [dict(place_id=p, name_en=en, name_ar=ar, kind="country", latitude=la, longitude=lo,
                             geo_precision="country") for p, en, ar, la, lo in COUNTRIES]
         self.places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
@@ -238,14 +263,14 @@ class Catalogues:
 
         self.outlets = [dict(actor_id=s, name_en=en, name_ar=ar, kind="news_outlet") for s, en, ar in OUTLETS]
         self.agencies = [dict(actor_id=s, name_en=en, name_ar=ar, kind=k) for s, en, ar, k in AGENCIES]
-        self.bodies = [dict(actor_id=a, name_en=en, name_ar=ar, kind=k) for a, en, ar, k, _ in BODIES]
+        self.bodies = [dict(actor_id=a, name_en=en, name_ar=ar, kind=k, title_en=t) for a, en, ar, k, t in BODIES]
         self.persons = []
         for k in range(1, 30 + n_articles // 40 + 1):
             (fs, fe, fa), (ls, le, la) = rng.choice(FIRST), rng.choice(LAST)
             title_en, title_ar = rng.choice(TITLES)
             self.persons.append(dict(actor_id=f"{fs}-{ls}-{k}", name_en=f"{fe} {le}", name_ar=f"{fa} {la}", kind="person",
                                      title_en=title_en, title_ar=title_ar,
-                                     affiliation_actor_id=rng.choice(self.bodies)["actor_id"]))
+                                     affiliation_actor_id=rng.choice([b for b in self.bodies if b["kind"] != "person"])["actor_id"]))
         self.named_actors = self.outlets + self.agencies + self.bodies + self.persons
         self.person_ids = [p["actor_id"] for p in self.persons]
 
@@ -269,6 +294,16 @@ class Catalogues:
                 e["status"] = rng.choice(("planned", "superseded"))
                 e["outcome_event_id"] = outcome["event_id"]
         self.event_days = [self._anchor(e["date"]) for e in self.events]
+        self.seed, self._slots = seed, {}
+
+    def slot(self, pool_index: int, k: int):
+        """(subject, unit, place_id, event_id) of the k-th number of pool sentence pool_index, the same in every article."""
+        key = (pool_index, k)
+        if key not in self._slots:
+            rng = random.Random(f"{self.seed}:slot:{pool_index}:{k}")
+            subject, unit = rng.choice(SUBJECTS)
+            self._slots[key] = (subject, unit, rng.choice(self.place_ids), rng.choice(self.events)["event_id"])
+        return self._slots[key]
 
     @staticmethod
     def _anchor(value: str) -> dt.date:
@@ -279,8 +314,11 @@ class Catalogues:
 # --- one article ---------------------------------------------------------------------------------------------------
 
 def _redraw_numbers(rng: random.Random, sentence: str) -> str:
+    """Most articles repeat a sentence's numbers as reported; one number in ten is redrawn (a disagreeing figure)."""
     def new(m):
         digits = m.group()
+        if rng.random() < 0.9:
+            return digits
         value = int(digits)
         if 1990 <= value <= 2030 and len(digits) == 4:
             return str(rng.randint(2023, 2026))
@@ -289,21 +327,21 @@ def _redraw_numbers(rng: random.Random, sentence: str) -> str:
 
 
 def article_text(rng: random.Random, pool: list[str]):
-    """Text of one article and, per sentence, (start offset, [(word start, word end) relative to it])."""
+    """Text of one article and, per sentence, (start offset, [(word start, word end) relative to it], text, pool index)."""
     k = rng.randint(26, 40)
-    chosen = [_redraw_numbers(rng, s) for s in rng.sample(pool, min(k, len(pool)))]
+    chosen = [(p, _redraw_numbers(rng, pool[p])) for p in rng.sample(range(len(pool)), min(k, len(pool)))]
     if rng.random() < 0.35:  # repeat a sentence verbatim so that its quotes need `occurrence`
         for _ in range(rng.randint(1, 2)):
             chosen.insert(rng.randint(1, len(chosen)), rng.choice(chosen[1:]))
     parts, sentences, at = [], [], 0
-    headline = chosen[0]
+    headline = chosen[0][1]
     parts.append(headline + "\n\n")
     at = len(parts[0])
     i = 1
     while i < len(chosen):
         para = chosen[i:i + rng.randint(1, 4)]
-        for j, s in enumerate(para):
-            sentences.append((at, [(m.start(), m.end()) for m in WORD.finditer(s)], s))
+        for j, (pool_index, s) in enumerate(para):
+            sentences.append((at, [(m.start(), m.end()) for m in WORD.finditer(s)], s, pool_index))
             sep = " " if j < len(para) - 1 else "\n\n"
             parts.append(s + sep)
             at += len(s) + len(sep)
@@ -313,7 +351,7 @@ def article_text(rng: random.Random, pool: list[str]):
 
 def _window(rng, sentence, lo=4, hi=12, must=None):
     """A word-aligned span of a sentence, optionally containing word index `must`."""
-    start, words, _ = sentence
+    start, words = sentence[0], sentence[1]
     n = len(words)
     w = rng.randint(min(lo, n), min(hi, n))
     if must is None:
@@ -397,28 +435,32 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
         who, how = attribution()
         anchor = cat.event_days[e]
         r = rng.random()
-        claimed = None if r < 0.15 else edtf(rng, anchor if r < 0.8 else anchor + dt.timedelta(days=rng.randint(-400, 400)))
+        # one dated claim in twenty puts the event elsewhere in time (a conflicting claim)
+        claimed = None if r < 0.15 else edtf(rng, anchor if r < 0.95 else anchor + dt.timedelta(days=rng.randint(-400, 400)))
         mentions.append(dict(mention_id=f"{source_id}-m{m}", event_id=cat.events[e]["event_id"], quote=quote,
                              quote_en=f"{rng.choice(GLOSSES)} ({len(quote.split())} words)", claimed_date=claimed,
                              modality=rng.choice(MODALITIES), attributed_to=who, attribution=how,
                              note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
 
-    numbers = []  # (sentence, word index, value) for every number in the article
+    numbers = []  # (sentence, word index, value, slot) for every number in the article
     for sentence in sentences:
-        for w, (a, b) in enumerate(sentence[1]):
-            m = DIGITS.search(sentence[2], a, b)
-            if m:
-                numbers.append((sentence, w, int(m.group())))
+        if DIGITS.search(sentence[2]):
+            k = 0
+            for w, (a, b) in enumerate(sentence[1]):
+                m = DIGITS.search(sentence[2], a, b)
+                if m:
+                    numbers.append((sentence, w, int(m.group()), cat.slot(sentence[3], k)))
+                    k += 1
     figures = []
     for f in range(1, n_figures + 1):
-        if numbers:
-            sentence, w, value = rng.choice(numbers)
+        if numbers:  # a number of the text: what it counts, where and for which event is fixed per number of a sentence
+            sentence, w, value, (subject, unit, slot_place, slot_event) = rng.choice(numbers)
             s, t = _window(rng, sentence, 3, 10, must=w)
         else:
             s, t = _window(rng, rng.choice(sentences), 3, 10)
             value = rng.randint(1, 5000)
+            (subject, unit), slot_place, slot_event = rng.choice(SUBJECTS), rng.choice(cat.place_ids), None
         quote, occ = quote_at(s, t)
-        subject, unit = rng.choice(SUBJECTS)
         qualifier = rng.choice(QUALIFIERS)
         low = high = None
         v = value
@@ -436,15 +478,24 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
         figures.append(dict(figure_id=f"{source_id}-f{f}", subject=subject, value=v, value_low=low, value_high=high,
                             qualifier=qualifier, unit=unit,
                             as_of=edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 else None,
-                            place_id=rng.choice(cat.place_ids) if rng.random() < 0.5 else None,
-                            event_id=cat.events[rng.choice(topics)]["event_id"] if rng.random() < 0.4 else None,
+                            place_id=slot_place if rng.random() < 0.8 else None,
+                            event_id=slot_event if rng.random() < 0.9 else None,
                             quote=quote, quote_en=f"{value} ({rng.choice(GLOSSES)})", attributed_to=who, attribution=how,
                             note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
 
-    yaml_text = (f"# Synthetic annotations for {name} (scripts/synth.py, seed {seed}).\n"
-                 + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
-                 + emit_list("mentions", mentions) + emit_list("figures", figures))
-    return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations)
+    names = []
+    if cat.with_names:  # every place or actor the text names, at most 20 per article, in text order
+        found = list(NAMES.finditer(text))
+        for m in sorted(rng.sample(found, min(20, len(found))), key=lambda m: m.start()):
+            quote, occ = quote_at(m.start(), m.end())
+            key, ident = NAMED_BY[quote]
+            names.append({key: ident, "quote": quote, "occurrence": occ})
+
+    yaml_text = yaml_safe(f"# Synthetic annotations for {name} (scripts/synth.py, seed {seed}).\n"
+                          + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
+                          + emit_list("mentions", mentions) + emit_list("figures", figures)
+                          + (emit_list("names", names) if names else ""))
+    return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations), len(names)
 
 
 def source_meta(i: int, seed: int, cat: Catalogues):
@@ -487,10 +538,10 @@ _WORKER: dict = {}
 
 def _write_article(i: int):
     seed, cat, pool, out = _WORKER["args"]
-    name, data, yaml_name, yaml_text, unnamed, n_m, n_f, n_c = build_article(i, seed, cat, pool)
+    name, data, yaml_name, yaml_text, unnamed, n_m, n_f, n_c, n_n = build_article(i, seed, cat, pool)
     (out / "articles" / name).write_bytes(data)
     (out / "annotations" / "sources" / yaml_name).write_text(yaml_text, encoding="utf-8")
-    return unnamed, n_m, n_f, n_c
+    return unnamed, n_m, n_f, n_c, n_n
 
 
 def _init_worker(args):
@@ -516,9 +567,9 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
     pool = sentence_pool(pool_dir)
     cat = Catalogues(n_articles, seed, pool)
     args = (seed, cat, pool, out)
-    unnamed, counts = [], [0, 0, 0]
+    unnamed, counts = [], [0, 0, 0, 0]
     jobs = max(1, min(jobs, n_articles // 200 or 1))  # a pool only pays off on larger corpora
-    with progress(n_articles, "synth") as bar:
+    with (progress(n_articles, "synth") if show_progress else _Quiet()) as bar:
         if jobs == 1:
             _init_worker(args)
             results = map(_write_article, range(n_articles))
@@ -529,11 +580,9 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
             pool_proc = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (args,))
             results = pool_proc.imap(_write_article, range(n_articles), chunksize=50)
         try:
-            for actors, n_m, n_f, n_c in results:  # in article order, whatever the worker count
+            for actors, *n in results:  # in article order, whatever the worker count
                 unnamed.extend(actors)
-                counts[0] += n_m
-                counts[1] += n_f
-                counts[2] += n_c
+                counts = [a + b for a, b in zip(counts, n)]
                 bar.advance(bar.task)
         finally:
             if pool_proc is not None:
@@ -542,10 +591,10 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
 
     ann = out / "annotations"
     header = f"# Synthetic catalogue (scripts/synth.py, {n_articles} articles, seed {seed}).\n"
-    (ann / "places.yaml").write_text(header + emit_list("places", cat.places), encoding="utf-8")
-    (ann / "actors.yaml").write_text(header + emit_list("actors", cat.named_actors + unnamed), encoding="utf-8")
-    (ann / "events.yaml").write_text(header + emit_list("events", cat.events), encoding="utf-8")
-    rows = {"sources": n_articles, "mentions": counts[0], "figures": counts[1], "citations": counts[2],
+    (ann / "places.yaml").write_text(yaml_safe(header + emit_list("places", cat.places)), encoding="utf-8")
+    (ann / "actors.yaml").write_text(yaml_safe(header + emit_list("actors", cat.named_actors + unnamed)), encoding="utf-8")
+    (ann / "events.yaml").write_text(yaml_safe(header + emit_list("events", cat.events)), encoding="utf-8")
+    rows = {"sources": n_articles, "mentions": counts[0], "figures": counts[1], "citations": counts[2], "names": counts[3],
             "places": len(cat.places), "actors": len(cat.named_actors) + len(unnamed), "events": len(cat.events)}
     return {"articles": n_articles, "seed": seed, "rows": rows, "annotation_rows": counts[0] + counts[1],
             "seconds": round(time.perf_counter() - started, 3), "out": str(out)}

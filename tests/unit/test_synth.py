@@ -96,8 +96,9 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     assert len(list((tmp_path / "d" / "articles").iterdir())) == 2
 
 
-def test_bench_smoke_on_tiny_sizes(tmp_path):
-    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", str(tmp_path / "b")])
+def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a relative --out, as `make bench` passes it
+    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", "b"])
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert bench.main(args) == 0
     assert "| measure |" in out.getvalue()
@@ -111,7 +112,9 @@ def test_bench_smoke_on_tiny_sizes(tmp_path):
         for key in ("build_seconds", "rows_per_second", "peak_rss_mib", "pyarrow_floor_seconds", "verify_seconds",
                     "frictionless_seconds", "build_over_frictionless", "verify_over_frictionless", "write_over_floor"):
             assert isinstance(run[key], (int, float)) and run[key] > 0, key
-        assert run["frictionless"]["valid"] and run["frictionless"]["errors"] == 0
+        assert run["frictionless"]["valid"] and run["frictionless"]["errors"] == 0, run["frictionless"]["first_errors"]
+        assert run["frictionless"]["rows_validated"] == run["rows_total"]
+        assert not run["failures"]
         assert run["rows"]["sources"] == run["articles"]
     assert isinstance(results["scaling_exponent"]["build"], float)
     assert results["rebuild"]["seconds"] > 0 and results["rebuild"]["articles"] == 3
