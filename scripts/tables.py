@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from scripts.dates import DateProblem, bounds
 from scripts.errors import Collector
@@ -65,9 +66,8 @@ def derive_column(field: dict, records: list[Record], owners: list, located: Loc
 
 
 def build_table(table: Table, pairs, located: Located, problems: Collector):
-    order = sorted(range(len(pairs)), key=lambda i: _sort_key(table, pairs[i]))
-    records = [pairs[i][0] for i in order]
-    owners = [pairs[i][1] for i in order]
+    records = [record for record, _ in pairs]
+    owners = [owner for _, owner in pairs]
     arrays = []
     for f, arrow_field in zip(table.fields, table.arrow_schema):
         if "x-derived" in f:
@@ -76,17 +76,11 @@ def build_table(table: Table, pairs, located: Located, problems: Collector):
             name = f["name"]
             values = [r.get(name) for r in records]
         arrays.append(pa.array(values, type=arrow_field.type))
-    return pa.Table.from_arrays(arrays, schema=table.arrow_schema.with_metadata(None)), records
-
-
-def _sort_key(table: Table, pair):
-    """Primary-key order on typed values (offsets sort as numbers); missing values first."""
-    record, source = pair
-    key = []
-    for name in table.primary_key:
-        value = source["source_id"] if name == "source_id" and "source_id" not in record else record.get(name)
-        key.append((value is not None, value if value is not None else 0))
-    return key
+    built = pa.Table.from_arrays(arrays, schema=table.arrow_schema.with_metadata(None))
+    # Primary-key order on the typed, derived values (offsets sort as numbers); UTF-8 byte
+    # order is code-point order, as in Python. Stable, so ties keep file order.
+    order = pc.sort_indices(built, sort_keys=[(k, "ascending", "at_start") for k in table.primary_key])
+    return built.take(order), [records[i] for i in order.to_pylist()]
 
 
 def tables(located: Located) -> Built:
