@@ -67,7 +67,7 @@ validate: package ## the outside validators: frictionless, cffconvert, mlcroissa
 	$(VENV)/bin/mlcroissant validate --jsonld build/validate/*/croissant.json
 
 bench: setup ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/results.md)
-	$(PY) -m scripts bench
+	$(PY) -m scripts bench --max-rss 8
 
 test: setup ## run the test suite
 	$(PY) -m pytest -q
