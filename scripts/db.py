@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from scripts.errors import Collector, DataError, Problem
 from scripts.faults import checkpoint
-from scripts.metadata import SCHEMA_DIR, TABLE_ORDER, Table, categories, load_tables, required
+from scripts.metadata import TABLE_ORDER, Table, categories, load_tables, package_name, required
 
 REPO = Path(__file__).resolve().parent.parent
 VIEW_DIR = Path(__file__).resolve().parent / "sql"
@@ -59,10 +59,6 @@ class QueryFailed(QueryRefused):
 
 
 # ---------------------------------------------------------------------------- names and paths
-
-def package_name(schema_dir: Path = SCHEMA_DIR) -> str:
-    return json.loads((schema_dir / "package.json").read_text(encoding="utf-8"))["name"]
-
 
 def database_path(root: Path) -> Path:
     return Path(root) / "build" / f"{package_name()}.duckdb"

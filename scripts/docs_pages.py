@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scripts.docs import Page, Site
 from scripts.docs_chart import Mark, map_extent, places_svg, timeline_svg
-from scripts.docs_html import (a, ar, ar_cell, block, code, esc, fence, human_date, iso, md_text, num, plural,
+from scripts.docs_html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural,
                                table, txt)
 from scripts.docs_links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
                                 TIMELINE, Links, event_page, source_page)

@@ -38,9 +38,9 @@ def sources_index(site: Site, sources: list[dict]) -> Page:
 def claim_spans(site: Site, source_id: str) -> tuple[list[Span], list[tuple[str, dict, str]]]:
     """The highlights of one article and its claims in text order: (kind, row, label)."""
     claims = []
-    for kind, table, key in (("mention", "mentions", "mention_id"), ("figure", "figures", "figure_id"),
-                             ("citation", "citations", None)):
-        for row in site.by(table, "source_id").get(source_id, []):
+    for kind, name, key in (("mention", "mentions", "mention_id"), ("figure", "figures", "figure_id"),
+                            ("citation", "citations", None)):
+        for row in site.by(name, "source_id").get(source_id, []):
             ident = row[key] if key else f"{source_id}-cites-{row['cited_actor_id']}-{row['relation']}"
             claims.append((kind, row, ident))
     claims.sort(key=lambda c: (c[1]["char_start"], c[1]["char_end"], c[0], c[2]))

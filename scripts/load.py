@@ -17,7 +17,7 @@ import fastjsonschema
 import yaml
 from jsonschema import Draft202012Validator
 
-from scripts.errors import Collector, DataError
+from scripts.errors import Collector
 from scripts.metadata import annotation_schema, load_tables, source_sections
 
 MAX_FILE_BYTES = 5 * 1024 * 1024

@@ -58,6 +58,11 @@ def source_sections(tables: dict[str, Table]) -> list[str]:
             if any(f.get("x-derived", {}).get("part") == "source_id" for f in t.fields)]
 
 
+def package_name(schema_dir: Path = SCHEMA_DIR) -> str:
+    """The package's name (schemas/package.json): names the DuckDB file and the release."""
+    return json.loads((schema_dir / "package.json").read_text(encoding="utf-8"))["name"]
+
+
 def required(field: dict) -> bool:
     return bool(field.get("constraints", {}).get("required"))
 
@@ -94,7 +99,7 @@ def pandera_schema(table: Table):
         if "pattern" in c:
             checks.append(pdx.Check.str_matches(c["pattern"], error=f"must match {c['pattern']}"))
         if "minLength" in c:
-            checks.append(pdx.Check.str_length(min_value=c["minLength"], error=f"must not be empty"))
+            checks.append(pdx.Check.str_length(min_value=c["minLength"], error="must not be empty"))
         if "maxLength" in c:
             checks.append(pdx.Check.str_length(max_value=c["maxLength"], error=f"must be at most {c['maxLength']} characters"))
         if "minimum" in c:

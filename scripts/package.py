@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from scripts.errors import Collector
-from scripts.metadata import SCHEMA_DIR, TABLE_ORDER, load_tables
+from scripts.metadata import SCHEMA_DIR, TABLE_ORDER, load_tables, package_name
 from scripts.write import Staged, sha256_file
 
 FORMATS = {"csv": ("text/csv", ""), "parquet": ("application/vnd.apache.parquet", "-parquet")}
@@ -95,10 +95,6 @@ ARTICLE_LICENSE = {"name": "publisher-copyright", "title": "Article texts: copyr
                    "only to verify quotes, not covered by the package licence"}
 
 
-def package_name() -> str:
-    return json.loads((SCHEMA_DIR / "package.json").read_text(encoding="utf-8"))["name"]
-
-
 def archive_descriptor(root: Path, texts: bool) -> dict:
     """The repository's datapackage.json with paths relative to the archive, plus the article texts."""
     package = json.loads((Path(root) / "datapackage.json").read_text(encoding="utf-8"))
@@ -118,10 +114,12 @@ def archive_descriptor(root: Path, texts: bool) -> dict:
 
 def release(root: Path, texts: bool = True) -> Path:
     """build/dist/<name>-<version>[-notexts].zip: deterministic, verifiable, citable."""
+    from scripts.db import database_path
+
     root = Path(root)
     name, ver = package_name(), version(root)
     problems = Collector()
-    database = root / "build" / f"{name}.duckdb"
+    database = database_path(root)
     for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "datapackage.json",
                    root / "CITATION.cff"):
         if not needed.exists():

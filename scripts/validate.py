@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scripts.errors import Collector
-from scripts.metadata import categories, load_tables, pandera_schema, required
+from scripts.metadata import categories, load_tables, pandera_schema
 from scripts.tables import Built
 
 
@@ -37,10 +38,7 @@ def check_columns(schema, table: pa.Table, origins, problems: Collector):
     """Run the generated pandera schema and map each failure case back to its record."""
     import pandera.errors
 
-    frame = table.to_pandas(types_mapper={pa.int64(): __import__("pandas").Int64Dtype()}.get)
-    for f in schema.fields:  # pandas makes "no value" NaN/None; keep strings as str dtype
-        if f["type"] == "string":
-            frame[f["name"]] = frame[f["name"]].astype("str") if not frame[f["name"]].isna().any() else frame[f["name"]].astype("str")
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)  # nullable integers stay integers
     try:
         pandera_schema(schema).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as errors:

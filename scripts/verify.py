@@ -16,12 +16,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from scripts.errors import Collector
-from scripts.metadata import ARROW_TYPES, Table, categories, required
+from scripts.metadata import Table, categories, required
 from scripts.write import sha256_file
 
 
 def expected_schema(table_schema: dict) -> pa.Schema:
-    return pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not required(f)) for f in table_schema["fields"]])
+    """The Arrow schema of a resource, from the Table Schema recorded in its descriptor."""
+    return Table(table_schema.get("name", ""), table_schema).arrow_schema
 
 
 def read_table(path: Path, fmt: str, schema: pa.Schema) -> pa.Table:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401 - pa.compute
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -74,7 +74,7 @@ def write_partitioned(tables: dict[str, pa.Table], folder: Path):
         for year in sorted(set(years.to_pylist())):
             part = folder / name / f"year={year}"
             part.mkdir(parents=True)
-            write_parquet(table.filter(pa.compute.equal(years, year)), part / "part-0.parquet")
+            write_parquet(table.filter(pc.equal(years, year)), part / "part-0.parquet")
 
 
 def sha256_file(path: Path) -> str:

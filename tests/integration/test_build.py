@@ -2,15 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import pytest
 
 from tests.conftest import REPO, build_subprocess, copy_inputs, run_cli, snapshot
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 import textwrap
@@ -17,7 +16,7 @@ import pytest
 
 from scripts import db
 from scripts.metadata import TABLE_ORDER
-from tests.conftest import MINI, REPO, built_copy, run_cli, snapshot
+from tests.conftest import REPO, built_copy, run_cli, snapshot
 
 DB_NAME = "iraq-coalition-withdrawal.duckdb"
 VIEWS = ["conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import xml.dom.minidom
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +17,7 @@ from scripts.docs_article import Span, article_html
 from scripts.docs_hooks import wrap_arabic
 from scripts.docs_html import human_date, md_text
 from scripts.errors import DataError
-from tests.conftest import MINI, REPO, built_copy, run_cli
+from tests.conftest import REPO, built_copy, run_cli
 
 HOSTILE_EN = "<img src=x onerror=alert(1)>"
 HOSTILE_SUMMARY = "<script>alert('summary')</script> & friends"
