@@ -5,7 +5,8 @@
 Per size it generates a corpus with scripts/synth.py, then runs each measured command in its own
 subprocess (so peak RSS is that command's own, read from getrusage in the child):
 
-    build        load, locate, tables, validate, write, package+publish, db: seconds and peak RSS after each;
+    build        load, locate, tables (per file, in workers), cache, validate, write, package+publish, db:
+                 seconds, and peak RSS;
                  then the pyarrow floor: pq.write_table of the same Arrow tables, default options
     verify       scripts.verify on the built datapackage.json (hashes, rows, every constraint, CSV + Parquet)
     frictionless `frictionless validate` of a descriptor holding only the CSV resources (design 7:
@@ -34,7 +35,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ARROWS = ("load", "locate", "tables", "validate", "write", "package", "db")
+ARROWS = ("load", "locate", "tables", "cache", "validate", "write", "package", "db")
 BUILD_ARROWS = ARROWS[:-1]  # "full build": YAML -> every table located, validated, written and described
 LIBRARIES = ("pyarrow", "duckdb", "pandas", "pandera", "PyYAML", "jsonschema", "edtf", "frictionless", "numpy")
 GOALS = {  # name: (goal text, test)
@@ -80,36 +81,38 @@ def _child(argv: list[str]) -> None:
 
 
 def _child_build(root: Path) -> dict:
+    """`python -m scripts build`, timed per arrow. Load, locate and tables run per file in
+    worker processes, interleaved; their wall time is split by the CPU seconds the workers
+    spent in each. `cache` is checking the row cache and saving it."""
     t0 = time.perf_counter()
-    from scripts.load import load
-    from scripts.locate import locate
     from scripts.package import describe
-    from scripts.tables import tables
-    from scripts.validate import validate
+    from scripts.pipeline import check
     from scripts.write import publish, write
 
-    seconds, rss = {}, {}
     imports = time.perf_counter() - t0
-
-    def step(name, func, *args):
-        t = time.perf_counter()
-        value = func(*args)
-        seconds[name] = time.perf_counter() - t
-        rss[name] = _rss_mib()
-        return value
-
-    annotations = step("load", load, root)
-    located = step("locate", locate, annotations, root)
-    built = step("tables", tables, located)
-    del annotations, located
-    valid = step("validate", validate, built)
-    staged = step("write", write, valid, root)
+    seconds, rss = {}, {}
+    t = time.perf_counter()
+    built = check(root)
+    stats = built.stats
+    spent = stats["per_file_seconds"]
+    total = sum(spent.values()) or 1.0
+    for arrow in spent:
+        seconds[arrow] = stats["per_file_wall_seconds"] * spent[arrow] / total
+    seconds["cache"] = stats["cache_seconds"]
+    seconds["validate"] = stats["validate_seconds"]
+    seconds["tables"] += (time.perf_counter() - t) - sum(seconds.values())  # concatenating and sorting across files
+    rss["validate"] = _rss_mib()
+    t = time.perf_counter()
+    staged = write(built, root)
+    seconds["write"] = time.perf_counter() - t
+    rss["write"] = _rss_mib()
+    del built
     t = time.perf_counter()
     publish(describe(staged))
     seconds["package"] = time.perf_counter() - t
     rss["package"] = _rss_mib()
-    out = {"imports_seconds": imports, "seconds": seconds, "rss_mib": rss,
-           "rows": {name: table.num_rows for name, table in staged.tables.items()}}
+    out = {"imports_seconds": imports, "seconds": seconds, "rss_mib": rss, "files_read": stats["files_read"],
+           "files_from_cache": stats["files_from_cache"], "rows": {name: table.num_rows for name, table in staged.tables.items()}}
     out["floor_seconds"] = _pyarrow_floor(staged.tables)
     return out
 

@@ -12,32 +12,19 @@ from pathlib import Path
 from scripts.errors import DataError
 
 
-def check(root: Path):
-    """load -> locate -> tables -> validate, writing nothing."""
-    from scripts.load import load
-    from scripts.locate import locate
-    from scripts.tables import tables
-    from scripts.validate import validate
-
-    return validate(tables(locate(load(root), root)))
-
-
-def build(root: Path, partition: str | None = None):
-    from scripts.package import describe
-    from scripts.write import publish, write
-
-    return publish(describe(write(check(root), root, partition)))
-
-
 def _cmd_check(args):
-    built = check(args.root)
+    from scripts.pipeline import check
+
+    built = check(args.root, use_cache=not args.no_cache, save_cache=False)
     counts = ", ".join(f"{n} {t.num_rows}" for n, t in built.tables.items())
     print(f"ok: {counts}")
 
 
 def _cmd_build(args):
+    from scripts.pipeline import build
+
     started = time.perf_counter()
-    data = build(args.root, args.partition)
+    data = build(args.root, args.partition, use_cache=not args.no_cache)
     print(f"built {data} and datapackage.json in {time.perf_counter() - started:.2f}s")
 
 
@@ -122,10 +109,13 @@ def parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         return c
 
-    command("check", _cmd_check, "validate annotations and articles, writing nothing")
+    c = command("check", _cmd_check, "validate annotations and articles, writing nothing")
+    c.add_argument("--no-cache", action="store_true", help="read every annotation file again (see scripts/cache.py)")
     b = command("build", _cmd_build, "annotations -> validated build/data/*.csv|parquet + datapackage.json (atomic)")
     b.add_argument("--partition", choices=["year"], help="also write a Hive-partitioned Parquet copy of the per-article "
                                                          "tables under build/data/partitioned/ (by publication year)")
+    b.add_argument("--no-cache", action="store_true", help="read every annotation file again, ignoring build/cache "
+                                                           "(rows of unchanged files; see scripts/cache.py)")
     v = command("verify", _cmd_verify, "check every file against datapackage.json (sha256, bytes, rows, schema)")
     v.add_argument("descriptor", nargs="?", help="datapackage.json to check (default: ROOT/datapackage.json); "
                                                   "works on an unpacked release archive")

@@ -3,25 +3,31 @@
 YAML is read safely: no tags beyond plain data, no aliases, no duplicate keys, a size
 limit, strict UTF-8 without a byte-order mark. Each file is checked against
 schemas/annotation.schema.json. Every problem in every file is collected.
+
+The unit is one file: scripts/pipeline.py runs load -> locate -> tables per file, over
+the available cores. Most files use only block mappings and sequences with one-line
+scalars; those are read by a line reader (_read_block) that is several times faster than
+PyYAML and gives the same result. Anything else in a file (flow style, anchors, tags,
+block scalars, a duplicate key, odd line breaks) sends the whole file to PyYAML, so every
+error message and every corner of YAML stays PyYAML's.
 """
 from __future__ import annotations
 
 import difflib
-import os
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+import re
+from json.decoder import scanstring as _json_string
 from functools import lru_cache
 from pathlib import Path
 
 import fastjsonschema
 import yaml
 from jsonschema import Draft202012Validator
+from yaml.constructor import SafeConstructor
 
 from scripts.errors import Collector
-from scripts.metadata import annotation_schema, load_tables, source_sections
+from scripts.metadata import annotation_schema
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-PARALLEL_FROM = 64   # files; below this, starting worker processes costs more than it saves
 CATALOGUES = {"places.yaml": "places_file", "actors.yaml": "actors_file", "events.yaml": "events_file"}
 
 
@@ -36,19 +42,12 @@ class Record(dict):
         return self.key_lines.get(key, self.line)
 
 
-@dataclass
-class SourceDoc:
-    path: str
-    source: Record
-    sections: dict[str, list[Record]] = field(default_factory=dict)   # citations, mentions, figures, names
-
-
-@dataclass
-class Annotations:
-    places: list[Record]
-    actors: list[Record]
-    events: list[Record]
-    sources: list[SourceDoc]
+def new_record(line: int, path: str = "") -> Record:
+    record = Record()
+    record.path = path
+    record.line = line
+    record.key_lines = {}
+    return record
 
 
 class _AliasUsed(yaml.YAMLError):
@@ -81,9 +80,7 @@ class _DuplicateKey(yaml.YAMLError):
 
 
 def _construct_record(loader, node):
-    record = Record()
-    record.line = node.start_mark.line + 1
-    record.key_lines = {}
+    record = new_record(node.start_mark.line + 1)
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise _AliasUsed(key_node.start_mark)
@@ -119,8 +116,11 @@ def parse_yaml(path: Path, display: str, problems: Collector):
         problems.add(display, line, f"bytes are not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})",
                      "save the file as UTF-8")
         return None
+    block = _read_block(text, display)
+    if block is not None:
+        return block
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+        return _stamp(yaml.load(text, Loader=_Loader), display)  # noqa: S506 - _Loader is a SafeLoader subclass
     except _DuplicateKey as e:
         problems.add(display, e.line, f"duplicate key '{e.key}' (first at line {e.first_line})",
                      "YAML keeps only the last value of a repeated key; remove one of them")
@@ -150,6 +150,142 @@ def _alias_line(text: str, fallback: int) -> int:
     except yaml.YAMLError:
         pass
     return fallback
+
+
+# ---------------------------------------------------------------------------- line reader
+# `key: value` or `- key: value` on one line; the value is a one-line scalar or empty (a
+# nested block follows). Anything the reader is not sure of raises _NotBlock.
+_LINE = re.compile(r"( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?$")
+# Tabs, line breaks other than \n (YAML 1.1 also breaks at \r, NEL, LS, PS), BOMs and every
+# character PyYAML's reader refuses: such files go to PyYAML for its message.
+_ODD = re.compile("[\t\r\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+_JSON_ESCAPE = re.compile(r'\\(?:[\\"/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]{4})')
+_PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
+_LONE_QUOTE = re.compile(r"(?<!')'(?!')")
+_STR = "tag:yaml.org,2002:str"
+_resolver = _Loader("")            # only its resolve() is used: our resolvers, no timestamps
+_constructor = SafeConstructor()
+
+
+class _NotBlock(Exception):
+    """The file uses YAML beyond the simple block subset: PyYAML reads it."""
+
+
+@lru_cache(maxsize=65536)
+def _plain(value: str):
+    """A plain (unquoted) scalar as PyYAML reads it: str, int, float, bool or None."""
+    if value[0] in _PLAIN_BAD_START and not (value[0] == "-" and len(value) > 1 and value[1] != " "):
+        raise _NotBlock
+    if ": " in value or value.endswith(":") or " #" in value:
+        raise _NotBlock
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    return _constructor.construct_object(yaml.ScalarNode(tag, value), deep=True)
+
+
+def _scalar(text: str):
+    text = text.rstrip(" ")
+    first = text[:1]
+    if first == '"' and len(text) > 1 and text[-1] == '"' and '"' not in text[1:-1] and "\\" not in text:
+        return text[1:-1]  # the common case: nothing escaped, nothing after the closing quote
+    if first == '"':
+        end = text.rfind('"')
+        rest = text[end + 1:].strip()
+        if end == 0 or (rest and not rest.startswith("#")):
+            raise _NotBlock
+        body = text[:end + 1]
+        if "\\" in body and "\\" in _JSON_ESCAPE.sub("", body):
+            raise _NotBlock  # escapes only YAML has (\x41, \_, ...), or surrogates
+        try:  # a JSON string is a YAML double-quoted scalar (control characters were ruled out)
+            value, at = _json_string(body, 1)
+        except ValueError:
+            raise _NotBlock from None
+        if at != len(body):
+            raise _NotBlock
+        return value
+    if first == "'":
+        end = text.rfind("'")
+        rest = text[end + 1:].strip()
+        inner = text[1:end]
+        if end == 0 or (rest and not rest.startswith("#")) or _LONE_QUOTE.search(inner.replace("''", "")):
+            raise _NotBlock
+        return inner.replace("''", "'")
+    if " #" in text:
+        text = text[:text.index(" #")].rstrip(" ")
+    if text == "[]":
+        return []
+    return _plain(text)
+
+
+def _read_block(text: str, path: str = ""):
+    """The document as Records, exactly as PyYAML with _Loader reads it; None if the
+    file needs PyYAML (see the module docstring)."""
+    try:
+        return _read_block_or_raise(text, path)
+    except _NotBlock:
+        return None
+
+
+def _read_block_or_raise(text: str, path: str):
+    if text.startswith(("---", "%")) or _ODD.search(text):
+        raise _NotBlock
+    root = None
+    stack: list[list] = []   # [indent of the keys, container, "map" | "seq"], innermost last
+    pending = None           # (mapping, key, key indent): a `key:` whose block may follow
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise _NotBlock
+        spaces, dash, key, value = match.groups()
+        indent = len(spaces)
+        if dash:
+            if pending is not None:  # the first item of the pending key's sequence
+                parent, parent_key, parent_indent = pending
+                if indent < parent_indent:
+                    raise _NotBlock
+                parent[parent_key] = sequence = []
+                stack.append([indent, sequence, "seq"])
+                pending = None
+            while stack and not (stack[-1][2] == "seq" and stack[-1][0] == indent) and stack[-1][0] >= indent:
+                stack.pop()
+            if not stack or stack[-1][2] != "seq" or stack[-1][0] != indent:
+                raise _NotBlock
+            record = new_record(number, path)
+            stack[-1][1].append(record)
+            key_indent = indent + len(dash)
+            stack.append([key_indent, record, "map"])
+        else:
+            key_indent = indent
+            if pending is not None:  # the first key of the pending key's mapping
+                parent, parent_key, parent_indent = pending
+                if indent <= parent_indent:
+                    raise _NotBlock  # `key:` with an empty value: PyYAML decides
+                parent[parent_key] = record = new_record(number, path)
+                stack.append([indent, record, "map"])
+                pending = None
+            elif root is None:
+                if indent:
+                    raise _NotBlock
+                root = new_record(number, path)
+                stack.append([0, root, "map"])
+            while stack and (stack[-1][0] > indent or (stack[-1][2] == "seq" and stack[-1][0] >= indent)):
+                stack.pop()
+            if not stack or stack[-1][2] != "map" or stack[-1][0] != indent:
+                raise _NotBlock
+        mapping = stack[-1][1]
+        if key in mapping.key_lines:
+            raise _NotBlock  # a duplicate key: PyYAML's message names both lines
+        mapping.key_lines[key] = number
+        if not value or value.startswith("#"):
+            mapping[key] = None  # stays None (YAML null) unless a nested block follows
+            pending = (mapping, key, key_indent)
+        else:
+            mapping[key] = _scalar(value)
+    return root
 
 
 def _locate(instance, path) -> int:
@@ -226,16 +362,7 @@ def load_file(path: Path, display: str, kind: str) -> tuple[Record | None, list]
             problems.add(display, 1, "internal: fast schema check rejected a file jsonschema accepts")
     if problems.problems:
         return None, problems.problems
-    _stamp(doc, display)
     return doc, []
-
-
-def _load_many(jobs: list[tuple[Path, str, str]]) -> list[tuple[Record | None, list]]:
-    """Per-file work over the available cores; small inputs stay in this process."""
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [load_file(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return list(pool.map(load_file, *zip(*jobs), chunksize=64))
 
 
 def file_kind(rel: Path) -> str | None:
@@ -246,14 +373,15 @@ def file_kind(rel: Path) -> str | None:
     return None
 
 
-def load(root: Path) -> Annotations:
-    """Read and check every annotation file under root/annotations."""
+def annotation_files(root: Path) -> tuple[list[tuple[Path, str, str]], Collector]:
+    """(path, path as shown in messages, kind) of every annotation file, in path order,
+    and the problems of the folder itself (missing, unexpected files, missing catalogues)."""
     root = Path(root)
     base = root / "annotations"
     problems = Collector()
     if not base.is_dir():
         problems.add("annotations", 1, "folder annotations/ is missing")
-        problems.raise_if_any()
+        return [], problems
     jobs = []
     for path in sorted(p for p in base.rglob("*") if p.is_file()):
         display = path.relative_to(root).as_posix()
@@ -263,28 +391,41 @@ def load(root: Path) -> Annotations:
                          "catalogues are places.yaml, actors.yaml, events.yaml; articles go in sources/<source_id>.yaml")
         else:
             jobs.append((path, display, kind))
-    docs = {}
-    for (path, display, kind), (doc, found) in zip(jobs, _load_many(jobs)):
-        problems.problems.extend(found)
-        if doc is not None:
-            docs[display] = (kind, doc)
     for name in CATALOGUES:
-        if f"annotations/{name}" not in docs and not any(p.path == f"annotations/{name}" for p in problems.problems):
+        if not (base / name).is_file():
             problems.add(f"annotations/{name}", 1, "catalogue file is missing")
-    problems.raise_if_any()
+    return jobs, problems
 
-    def catalogue(name, key):
-        return list(docs[f"annotations/{name}"][1][key])
 
-    sections = source_sections(load_tables())
-    sources = [SourceDoc(display, doc["source"], {name: list(doc.get(name, [])) for name in sections})
-               for display, (kind, doc) in docs.items() if kind == "source_file"]
-    return Annotations(catalogue("places.yaml", "places"), catalogue("actors.yaml", "actors"),
-                       catalogue("events.yaml", "events"), sources)
+@lru_cache(maxsize=32)
+def _records_by_line(root: Path, display: str) -> dict[int, Record]:
+    doc = parse_yaml(root / display, display, Collector())
+    found = {}
+
+    def walk(node):
+        if isinstance(node, Record):
+            found.setdefault(node.line, node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(doc)
+    return found
+
+
+def key_line(root: Path, display: str, line: int, key: str) -> int:
+    """Line of `key` in the record that starts at `line` of a file.
+
+    Rows remember only their record's line; the line of one key is looked up when a
+    message needs it, by reading that file again (messages are few, rows are many).
+    """
+    record = _records_by_line(Path(root), display).get(line)
+    return record.line_of(key) if record is not None else line
 
 
 def _stamp(node, display):
-    """Tell every record which file it came from."""
+    """Tell every record which file it came from; returns the node."""
     if isinstance(node, Record):
         node.path = display
         for value in node.values():
@@ -292,3 +433,4 @@ def _stamp(node, display):
     elif isinstance(node, list):
         for value in node:
             _stamp(value, display)
+    return node

@@ -1,6 +1,8 @@
 """Arrow 2, locate: every quote -> (char_start, char_end) in its article.
 
 Offsets are Unicode code points into the article decoded as UTF-8; nothing is normalised.
+Runs per source file (scripts/pipeline.py): each article is read once, by the worker that
+handles its annotation file, and each quote is one str.find scan of that one article.
 A quote that is not found gets the closest passage and the characters that differ; a
 quote found more than once needs `occurrence`.
 """
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.errors import Collector
-from scripts.load import Annotations, Record
+from scripts.load import Record
 
 # Characters a curator's copy most often differs by. Used only to explain a miss,
 # never to match: the article and the quote are compared on exact code points.
@@ -29,15 +31,10 @@ class Article:
     sha256: str
 
 
-@dataclass
-class Located:
-    annotations: Annotations
-    articles: dict[str, Article]          # by source_id
-    spans: dict[tuple[str, int], tuple[int, int]]   # (file, line of the record) -> (start, end)
-
-
-def quoted_records(doc):
-    return [record for records in doc.sections.values() for record in records if "quote" in record]
+def quoted_records(doc: Record) -> list[Record]:
+    """Records of a source file that carry a quote (citations, mentions, figures, names)."""
+    return [record for section in doc.values() if isinstance(section, list)
+            for record in section if isinstance(record, Record) and "quote" in record]
 
 
 def read_article(root: Path, rel: str, record: Record, problems: Collector) -> Article | None:
@@ -70,28 +67,18 @@ def find_all(text: str, quote: str) -> list[int]:
     return starts
 
 
-def locate(annotations: Annotations, root: Path) -> Located:
-    problems = Collector()
-    articles, spans = {}, {}
-    claimed = {}
-    for doc in annotations.sources:
-        src = doc.source
-        rel = src["article_path"]
-        if rel in claimed:
-            problems.add(doc.path, src.line_of("article_path"), f"article {rel} is already claimed by {claimed[rel]}",
-                         "each article has exactly one source file")
-            continue
-        claimed[rel] = doc.path
-        article = read_article(root, rel, src, problems)
-        if article is None:
-            continue
-        articles[src["source_id"]] = article
+def locate(doc: Record, root: Path, problems: Collector) -> tuple[Article | None, dict[int, tuple[int, int]]]:
+    """The article of one source file, and the (start, end) of each quote by id() of its record
+    (not by line: flow-style YAML can put two records on one line)."""
+    source = doc["source"]
+    article = read_article(root, source["article_path"], source, problems)
+    spans = {}
+    if article is not None:
         for record in quoted_records(doc):
             span = locate_quote(article, record, problems)
             if span:
-                spans[(record.path, record.line)] = span
-    problems.raise_if_any()
-    return Located(annotations, articles, spans)
+                spans[id(record)] = span
+    return article, spans
 
 
 def locate_quote(article: Article, record: Record, problems: Collector):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -71,7 +71,15 @@ def categories(field: dict) -> list[str]:
     return [c["value"] if isinstance(c, dict) else c for c in field.get("categories", [])]
 
 
+def whole_value(pattern: str) -> str:
+    """A Table Schema pattern as a Python regex for the whole value: Python's `$` also
+    matches before a final newline, `\\Z` does not (RE2's `$` already means the end)."""
+    return f"^(?:{pattern.removeprefix('^').removesuffix('$')})\\Z"
+
+
+@lru_cache(maxsize=None)
 def load_tables(schema_dir: Path = SCHEMA_DIR) -> dict[str, Table]:
+    """The Table Schemas by name, in TABLE_ORDER (read once; treat as read-only)."""
     tables = {}
     for name in TABLE_ORDER:
         descriptor = json.loads((schema_dir / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -97,7 +105,7 @@ def pandera_schema(table: Table):
         if categories(f):
             checks.append(pdx.Check.isin(categories(f), error=f"must be one of: {', '.join(categories(f))}"))
         if "pattern" in c:
-            checks.append(pdx.Check.str_matches(c["pattern"], error=f"must match {c['pattern']}"))
+            checks.append(pdx.Check.str_matches(whole_value(c["pattern"]), error=f"must match {c['pattern']}"))
         if "minLength" in c:
             checks.append(pdx.Check.str_length(min_value=c["minLength"], error="must not be empty"))
         if "maxLength" in c:

@@ -1,54 +1,54 @@
-"""Arrow 3, tables: located records -> one Arrow table per output table.
+"""Arrow 3, tables: the located records of one annotation file -> its rows of each table.
 
 Columns, order and types come from the Table Schemas. A column marked `x-derived` is
 computed here (offsets, date bounds, article length, the owning source); every other
-column is copied from the annotation key of the same name.
+column is copied from the annotation key of the same name. Each row also carries where
+it was written (ORIGIN columns: file and line of its record), which validate uses to
+name the line of a problem and write leaves out.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scripts.dates import DateProblem, bounds
 from scripts.errors import Collector
-from scripts.faults import checkpoint
-from scripts.load import Record
-from scripts.locate import Located
-from scripts.metadata import Table, load_tables
+from scripts.load import CATALOGUES, Record
+from scripts.locate import Article
+from scripts.metadata import Table, load_tables, source_sections
+
+ORIGIN = pa.schema([pa.field("_path", pa.string(), nullable=False), pa.field("_line", pa.int32(), nullable=False)])
+CATALOGUE_TABLES = {kind: name.removesuffix(".yaml") for name, kind in CATALOGUES.items()}
 
 
-@dataclass
-class Built:
-    tables: dict[str, pa.Table]
-    origins: dict[str, list[Record]]   # per table, the record each row came from, in row order
-    located: Located
+def with_origin(table: Table) -> pa.Schema:
+    """The table's Arrow schema plus the origin columns."""
+    return pa.schema(list(table.arrow_schema) + list(ORIGIN))
 
 
-def rows_by_table(located: Located) -> dict[str, list[tuple[Record, Record | None]]]:
-    """(record, owning source record) pairs per table."""
-    a = located.annotations
-    rows = {"places": [(r, None) for r in a.places], "actors": [(r, None) for r in a.actors],
-            "events": [(r, None) for r in a.events], "sources": []}
-    for doc in a.sources:
-        rows["sources"].append((doc.source, doc.source))
-        for name, records in doc.sections.items():
-            rows.setdefault(name, []).extend((r, doc.source) for r in records)
+def records_by_table(doc: Record, kind: str) -> dict[str, list[Record]]:
+    """The records of one file, per output table."""
+    if kind in CATALOGUE_TABLES:
+        name = CATALOGUE_TABLES[kind]
+        return {name: list(doc[name])}
+    rows = {"sources": [doc["source"]]}
+    for name in source_sections(load_tables()):
+        rows[name] = list(doc.get(name, []))
     return rows
 
 
-def derive_column(field: dict, records: list[Record], owners: list, located: Located, problems: Collector) -> list:
-    """Values of a computed column, one per record (column-wise: fast on a million rows)."""
+def derive_column(field: dict, records: list[Record], owner: Record | None, article: Article | None,
+                  spans: dict[int, tuple[int, int]], problems: Collector) -> list:
+    """Values of a computed column, one per record."""
     rule = field["x-derived"]
     part, origin = rule["part"], rule["from"]
     if part == "source_id":
-        return [owner["source_id"] for owner in owners]
+        return [owner["source_id"]] * len(records)
     if part in ("char_start", "char_end"):
         side = 0 if part == "char_start" else 1
-        return [located.spans[(r.path, r.line)][side] for r in records]
+        return [spans[id(r)][side] for r in records]
     if part == "chars":
-        return [len(located.articles[r["source_id"]].text) for r in records]
+        return [len(article.text)] * len(records)
     index = {"start": 0, "end": 1, "precision": 2}[part]
     out = []
     for record in records:
@@ -65,31 +65,50 @@ def derive_column(field: dict, records: list[Record], owners: list, located: Loc
     return out
 
 
-def build_table(table: Table, pairs, located: Located, problems: Collector):
-    records = [record for record, _ in pairs]
-    owners = [owner for _, owner in pairs]
-    arrays = []
-    for f, arrow_field in zip(table.fields, table.arrow_schema):
+def file_columns(table: Table, records: list[Record], display: str, owner, article, spans,
+                 problems: Collector) -> dict[str, list]:
+    """The values of each column (origin columns included) for the records of one file."""
+    columns = {}
+    for f in table.fields:
         if "x-derived" in f:
-            values = derive_column(f, records, owners, located, problems)
+            columns[f["name"]] = derive_column(f, records, owner, article, spans, problems)
         else:
             name = f["name"]
-            values = [r.get(name) for r in records]
-        arrays.append(pa.array(values, type=arrow_field.type))
-    built = pa.Table.from_arrays(arrays, schema=table.arrow_schema.with_metadata(None))
-    # Primary-key order on the typed, derived values (offsets sort as numbers); UTF-8 byte
-    # order is code-point order, as in Python. Stable, so ties keep file order.
-    order = pc.sort_indices(built, sort_keys=[(k, "ascending", "at_start") for k in table.primary_key])
-    return built.take(order), [records[i] for i in order.to_pylist()]
+            columns[name] = [r.get(name) for r in records]
+    if "char_start" in columns:  # an internal check of the offsets made above
+        for record, start, end in zip(records, columns["char_start"], columns["char_end"]):
+            if article.text[start:end] != record["quote"]:
+                problems.add(record.path, record.line_of("quote"), "offsets do not slice out the quote (internal error)")
+    columns["_path"] = [display] * len(records)
+    columns["_line"] = [r.line for r in records]
+    return columns
 
 
-def tables(located: Located) -> Built:
-    problems = Collector()
+def tables(doc: Record, kind: str, display: str, article: Article | None, spans, problems: Collector) -> dict[str, dict]:
+    """Column values of one annotation file, per table it writes to."""
     schemas = load_tables()
-    built, origins = {}, {}
-    rows = rows_by_table(located)
-    for name in schemas:
-        built[name], origins[name] = build_table(schemas[name], rows.get(name, []), located, problems)
-        checkpoint("tables")
-    problems.raise_if_any()
-    return Built(built, origins, located)
+    owner = doc["source"] if kind == "source_file" else None
+    return {name: file_columns(schemas[name], records, display, owner, article, spans, problems)
+            for name, records in records_by_table(doc, kind).items()}
+
+
+def to_arrow(table: Table, parts: list[dict[str, list]]) -> pa.Table:
+    """One Arrow table from the column values of several files (built once per batch of
+    files: a million tiny Arrow arrays would cost more than the rows they hold)."""
+    schema = with_origin(table)
+    arrays = []
+    for f in schema:
+        values = []
+        for part in parts:
+            values.extend(part[f.name])
+        arrays.append(pa.array(values, type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def in_key_order(table: Table, rows: pa.Table) -> pa.Table:
+    """Rows sorted by primary key, then by file and line (so that duplicates keep file order).
+
+    On the typed, derived values: offsets sort as numbers; UTF-8 byte order is code-point order.
+    """
+    keys = [(k, "ascending", "at_start") for k in table.primary_key] + [("_path", "ascending"), ("_line", "ascending")]
+    return rows.take(pc.sort_indices(rows, sort_keys=keys))

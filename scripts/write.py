@@ -53,7 +53,7 @@ def write(built, root: Path, partition: str | None = None) -> Staged:
     schemas = load_tables()
     out = {}
     for name, table in built.tables.items():
-        table = table.cast(schemas[name].arrow_schema)
+        table = table.select(schemas[name].field_names).cast(schemas[name].arrow_schema)  # origin columns stay behind
         write_csv(table, stage / "data" / f"{name}.csv")
         checkpoint("write")
         write_parquet(table, stage / "data" / f"{name}.parquet")
@@ -88,8 +88,9 @@ def sha256_file(path: Path) -> str:
 def publish(staged: Staged) -> Path:
     """Swap the staged data and datapackage.json into place; returns build/data."""
     build = staged.root / "build"
-    digest = hashlib.sha256()
-    for path in sorted(p for p in (staged.folder / "data").rglob("*") if p.is_file()):
+    # Named by content: datapackage.json already holds the sha256 of every table file.
+    digest = hashlib.sha256((staged.folder / "datapackage.json").read_bytes())
+    for path in sorted(p for p in (staged.folder / "data" / "partitioned").rglob("*") if p.is_file()):
         digest.update(path.relative_to(staged.folder).as_posix().encode() + b"\0" + sha256_file(path).encode())
     generation = build / f".data-{digest.hexdigest()[:16]}"
     if generation.exists():

@@ -1,0 +1,130 @@
+"""Row cache: the rows each annotation file gave at the last build, reused while it is unchanged.
+
+A file's rows depend only on its bytes, its article's bytes (source files) and the code
+and schemas that make rows. build/cache/ keeps, from the last build, one Arrow IPC file
+per table (rows with their _path/_line origin) and files.arrow (per annotation file: its
+sha256, its article and the article's sha256, the line of its `source:` record). A file
+is read again when any of those hashes differs, or when the code that makes rows changed
+(VERSION). Only files without problems are kept, after their row checks passed.
+
+The cache is a memo, not output: deleting build/cache only makes the next build slower,
+and a damaged cache is ignored. It is written even when a build fails on a problem
+elsewhere, so that fixing one file of many is quick; build/data is untouched either way.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
+
+from scripts.metadata import SCHEMA_DIR, load_tables
+from scripts.tables import with_origin
+
+SCRIPTS = Path(__file__).resolve().parent
+# The modules whose code decides a file's rows (with the schemas and library versions).
+CODE_FILES = ("cache.py", "load.py", "locate.py", "tables.py", "dates.py", "metadata.py", "pipeline.py")
+FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()),
+                   ("article_path", pa.string()), ("article_sha256", pa.string()), ("source_line", pa.int32())])
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str                    # as shown in messages: annotations/...
+    kind: str
+    sha256: str
+    article_path: str | None = None
+    article_sha256: str | None = None
+    source_line: int | None = None
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    digest = hashlib.sha256(f"{sys.version}|{pa.__version__}".encode())
+    for path in [*(SCRIPTS / name for name in CODE_FILES), *sorted(SCHEMA_DIR.glob("*.json"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def sha256_bytes(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def cache_dir(root: Path) -> Path:
+    return Path(root) / "build" / "cache"
+
+
+def _read(path: Path, schema: pa.Schema) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        table = ipc.open_file(source).read_all()
+    if not table.schema.equals(schema) or (table.schema.metadata or {}).get(b"version") != version().encode():
+        raise ValueError(f"{path} is from another version")
+    return table
+
+
+def open_cache(root: Path) -> tuple[dict[str, FileInfo], dict[str, pa.Table]]:
+    """(file info by path, rows by table) of the last build; empty if absent or unusable."""
+    folder = cache_dir(root)
+    versioned = FILES.with_metadata({"version": version()})
+    try:
+        files = _read(folder / "files.arrow", versioned)
+        rows = {name: _read(folder / f"{name}.arrow", with_origin(t).with_metadata({"version": version()}))
+                for name, t in load_tables().items()}
+    except (OSError, ValueError, pa.ArrowInvalid):
+        return {}, {}
+    return {r["path"]: FileInfo(**r) for r in files.to_pylist()}, rows
+
+
+def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInfo]:
+    """The files among jobs (path, display, kind) whose cached rows still hold."""
+    hits, articles = {}, {}
+    for path, display, kind in jobs:
+        info = known.get(display)
+        if info is None or info.kind != kind or sha256_bytes(path) != info.sha256:
+            continue
+        if info.article_path is not None:
+            if info.article_path not in articles:
+                articles[info.article_path] = sha256_bytes(Path(root) / info.article_path)
+            if articles[info.article_path] != info.article_sha256:
+                continue
+        hits[display] = info
+    return hits
+
+
+def rows_of(cached: dict[str, pa.Table], paths: list[str]) -> dict[str, pa.Table]:
+    """The cached rows of the given files, per table."""
+    wanted = pa.array(paths, pa.string())
+    return {name: table.filter(pc.is_in(table.column("_path"), value_set=wanted)) for name, table in cached.items()}
+
+
+def save(root: Path, files: list[FileInfo], rows: dict[str, pa.Table]):
+    """Replace the cache with these files and rows (written aside, then swapped in)."""
+    folder = cache_dir(root)
+    staging = folder.with_name(f".cache-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    meta = {"version": version()}
+    columns = {name: [getattr(f, name) for f in files] for name in FILES.names}
+    _write(staging / "files.arrow", pa.table(columns, schema=FILES).replace_schema_metadata(meta))
+    for name, table in load_tables().items():
+        _write(staging / f"{name}.arrow", rows[name].cast(with_origin(table)).replace_schema_metadata(meta))
+    old = folder.with_name(f".cache-old-{os.getpid()}")
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(staging, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(path: Path, table: pa.Table):
+    with ipc.new_file(str(path), table.schema) as writer:
+        writer.write_table(table)

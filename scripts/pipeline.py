@@ -1,0 +1,203 @@
+"""The build: arrows 1-3 once per annotation file, then arrows 4-7 across files.
+
+    per file, over the available cores    load -> locate -> tables       (rows of that file)
+    across files, in this process         validate -> write -> package   (then publish)
+
+A file's rows depend only on the file, its article and the code, so files that did not
+change since the last build take their rows from the row cache (scripts/cache.py). The
+main process never holds parsed YAML or article texts, only Arrow rows.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scripts import cache
+from scripts.errors import Collector, Problem
+from scripts.faults import checkpoint
+from scripts.load import annotation_files, key_line, load_file
+from scripts.locate import locate
+from scripts.metadata import load_tables
+from scripts.tables import in_key_order, tables, to_arrow, with_origin
+
+PARALLEL_FROM = 64   # files to read; below this, starting worker processes costs more than it saves
+PER_FILE_ARROWS = ("load", "locate", "tables")
+
+
+BATCH = 64           # files per task of a worker: rows are turned into Arrow once per batch
+
+
+@dataclass
+class FileResult:
+    info: cache.FileInfo | None          # None when the file could not be read or parsed
+    problems: list[Problem]
+
+
+@dataclass
+class Batch:
+    files: list[FileResult]
+    tables: dict[str, pa.Table]          # rows of the batch's files that have no problems
+    seconds: dict[str, float]            # per arrow, summed over the batch
+
+
+@dataclass
+class Built:
+    root: Path
+    tables: dict[str, pa.Table]          # every row, with its _path/_line origin, in key order
+    stats: dict = field(default_factory=dict)
+
+
+def _file(root: Path, path: Path, display: str, kind: str, seconds: dict) -> tuple[FileResult, dict]:
+    """Arrows 1-3 for one file: parse and check it, locate its quotes, make its column values."""
+    problems = Collector()
+    t = time.perf_counter()
+    digest = cache.sha256_bytes(path)
+    doc, found = load_file(path, display, kind)
+    problems.problems.extend(found)
+    seconds["load"] += time.perf_counter() - t
+    if doc is None:
+        return FileResult(None, problems.problems), {}
+    t = time.perf_counter()
+    article, spans, info = None, {}, cache.FileInfo(display, kind, digest)
+    if kind == "source_file":
+        source = doc["source"]
+        article, spans = locate(doc, root, problems)
+        info = cache.FileInfo(display, kind, digest, source["article_path"], article.sha256 if article else None, source.line)
+    seconds["locate"] += time.perf_counter() - t
+    t = time.perf_counter()
+    columns = {} if problems.problems else tables(doc, kind, display, article, spans, problems)
+    seconds["tables"] += time.perf_counter() - t
+    return FileResult(info, problems.problems), columns
+
+
+def rows_of_files(root: Path, jobs) -> Batch:
+    """Arrows 1-3 for a batch of files (one task of a worker process)."""
+    gc.disable()  # records hold no cycles; the collector would only rescan them (about 2x slower)
+    try:
+        seconds = dict.fromkeys(PER_FILE_ARROWS, 0.0)
+        results, parts = [], {}
+        for job in jobs:
+            result, columns = _file(root, *job, seconds)
+            results.append(result)
+            if not result.problems:
+                for name, values in columns.items():
+                    parts.setdefault(name, []).append(values)
+        t = time.perf_counter()
+        schemas = load_tables()
+        batch = Batch(results, {name: to_arrow(schemas[name], values) for name, values in parts.items()}, seconds)
+        seconds["tables"] += time.perf_counter() - t
+        return batch
+    finally:
+        gc.enable()
+
+
+def _batches(root: Path, jobs) -> list[Batch]:
+    """Batches of files over the available cores; a few files stay in this process."""
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [rows_of_files(root, jobs)]
+    chunks = [jobs[i:i + BATCH] for i in range(0, len(jobs), BATCH)]
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        return list(pool.map(rows_of_files, [root] * len(chunks), chunks))
+
+
+def _claims(root: Path, infos: list[cache.FileInfo], problems: Collector) -> set[str]:
+    """Each article belongs to one source file: later claimants (in path order) are refused."""
+    claimed, refused = {}, set()
+    for info in sorted(infos, key=lambda i: i.path):
+        if info.article_path is None:
+            continue
+        if info.article_path in claimed:
+            problems.add(info.path, key_line(root, info.path, info.source_line, "article_path"),
+                         f"article {info.article_path} is already claimed by {claimed[info.article_path]}",
+                         "each article has exactly one source file")
+            refused.add(info.path)
+        else:
+            claimed[info.article_path] = info.path
+    return refused
+
+
+def _concat(name: str, pieces: list[pa.Table]) -> pa.Table:
+    schema = with_origin(load_tables()[name])
+    return pa.concat_tables([schema.empty_table(), *pieces]) if pieces else schema.empty_table()
+
+
+def _without(tables: dict[str, pa.Table], paths: set[str]) -> dict[str, pa.Table]:
+    if not paths:
+        return tables
+    drop = pa.array(sorted(paths), pa.string())
+    return {name: t.filter(pc.invert(pc.is_in(t.column("_path"), value_set=drop))) for name, t in tables.items()}
+
+
+def check(root: Path, use_cache: bool = True, save_cache: bool = True) -> Built:
+    """Arrows 1-4: every file's rows (from the cache where unchanged), all of them validated.
+
+    Problems of single files (YAML, schema, quotes, dates) stop the build before the
+    cross-file rules run, since a missing file would make them report ghosts; a failed
+    row check does not, so that a file's wrong values and dangling ids come out together.
+    """
+    from scripts.validate import check_rows, validate
+
+    root = Path(root)
+    started = time.perf_counter()
+    jobs, problems = annotation_files(root)
+    known, cached_rows = cache.open_cache(root) if use_cache else ({}, {})
+    hits = cache.unchanged(root, jobs, known)
+    fresh = [job for job in jobs if job[1] not in hits]
+    t = time.perf_counter()
+    batches = _batches(root, fresh)
+    checkpoint("tables")
+    stats = {"files": len(jobs), "files_read": len(fresh), "files_from_cache": len(hits),
+             "cache_seconds": t - started, "per_file_wall_seconds": time.perf_counter() - t,
+             "per_file_seconds": {a: sum(b.seconds[a] for b in batches) for a in PER_FILE_ARROWS}}
+
+    results = [r for b in batches for r in b.files]
+    refused = _claims(root, [*hits.values(), *(r.info for r in results if r.info)], problems)
+    for r in results:
+        if r.info is None or r.info.path not in refused:
+            problems.problems.extend(r.problems)
+    kept = [r.info for r in results if r.info and not r.problems and r.info.path not in refused]
+
+    t = time.perf_counter()
+    names = list(load_tables())
+    new_rows = _without({name: _concat(name, [b.tables[name] for b in batches if name in b.tables]) for name in names}, refused)
+    del batches
+    row_problems = check_rows(new_rows, root)
+    stats["row_checks_seconds"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    old_rows = cache.rows_of(cached_rows, list(hits)) if hits else {}
+    rows = {name: _concat(name, ([old_rows[name]] if hits else []) + [new_rows[name]]) for name in names}
+    del new_rows, old_rows, cached_rows
+    if use_cache and save_cache:  # every file that passed its own checks, even if this build fails later
+        failed = {p.path for p in row_problems}
+        cache.save(root, sorted([*hits.values(), *(i for i in kept if i.path not in failed)], key=lambda i: i.path),
+                   _without(rows, failed))
+    stats["cache_seconds"] += time.perf_counter() - t
+    problems.raise_if_any()
+
+    t = time.perf_counter()
+    schemas = load_tables()
+    built = Built(root, {name: in_key_order(schemas[name], rows.pop(name)) for name in names}, stats)
+    stats["sort_seconds"] = time.perf_counter() - t
+    t = time.perf_counter()
+    problems.problems.extend(row_problems)
+    problems.problems.extend(validate(built))
+    stats["validate_seconds"] = time.perf_counter() - t + stats["row_checks_seconds"]
+    stats["check_seconds"] = time.perf_counter() - started
+    problems.raise_if_any()
+    return built
+
+
+def build(root: Path, partition: str | None = None, use_cache: bool = True) -> Path:
+    """check, then write the tables and datapackage.json and swap them into build/data."""
+    from scripts.package import describe
+    from scripts.write import publish, write
+
+    return publish(describe(write(check(root, use_cache), root, partition)))

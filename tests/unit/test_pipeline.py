@@ -1,0 +1,81 @@
+"""The per-file pipeline: parallel and serial agree, and the row cache never changes a result."""
+import shutil
+
+import pytest
+
+from scripts.errors import DataError
+from scripts.pipeline import PARALLEL_FROM, check
+from tests.conftest import snapshot
+
+A = "annotations/sources/outlet-a-2025-08-19.yaml"
+
+
+def rows(built):
+    return {name: table.to_pylist() for name, table in built.tables.items()}
+
+
+def test_many_files_in_parallel_give_the_same_rows(mini):
+    template = (mini / A).read_text(encoding="utf-8")
+    for i in range(PARALLEL_FROM):
+        shutil.copy(mini / "articles/a.txt", mini / f"articles/copy{i}.txt")
+        (mini / f"annotations/sources/copy-{i}.yaml").write_text(
+            template.replace("outlet-a-2025-08-19", f"copy-{i}").replace("articles/a.txt", f"articles/copy{i}.txt")
+            .replace("a-m", f"c{i}-m").replace("a-f1", f"c{i}-f1").replace("attributed_to: a-security-source", "attributed_to: outlet-a"),
+            encoding="utf-8")
+    parallel = check(mini, use_cache=False)
+    assert parallel.stats["files_read"] == PARALLEL_FROM + 5
+    import scripts.pipeline as pipeline
+
+    saved, pipeline.PARALLEL_FROM = pipeline.PARALLEL_FROM, 10**9
+    try:
+        serial = check(mini, use_cache=False)
+    finally:
+        pipeline.PARALLEL_FROM = saved
+    assert rows(parallel) == rows(serial)
+    assert len(parallel.tables["sources"]) == PARALLEL_FROM + 2
+    assert parallel.tables["mentions"].column("char_start").to_pylist() == serial.tables["mentions"].column("char_start").to_pylist()
+
+
+def test_unchanged_files_come_from_the_cache_with_the_same_rows(mini):
+    cold = check(mini)
+    assert (cold.stats["files_read"], cold.stats["files_from_cache"]) == (5, 0)
+    warm = check(mini)
+    assert (warm.stats["files_read"], warm.stats["files_from_cache"]) == (0, 5)
+    assert rows(warm) == rows(cold)
+    text = (mini / A).read_text(encoding="utf-8")
+    (mini / A).write_text(text.replace("quote_en: a US convoy set off yesterday", "quote_en: a US convoy left yesterday"),
+                          encoding="utf-8")
+    edited = check(mini)
+    assert (edited.stats["files_read"], edited.stats["files_from_cache"]) == (1, 4)
+    assert "a US convoy left yesterday" in edited.tables["mentions"].column("quote_en").to_pylist()
+    assert rows(edited) == rows(check(mini, use_cache=False))
+
+
+def test_a_changed_article_is_never_taken_from_the_cache(mini):
+    check(mini)
+    (mini / "articles/a.txt").write_bytes((mini / "articles/a.txt").read_bytes() + b"\n")
+    with pytest.raises(DataError) as e:
+        check(mini)
+    assert [(p.path, "article_sha256 does not match articles/a.txt" in p.message) for p in e.value.problems] == [(A, True)]
+
+
+def test_a_failed_build_keeps_the_cache_of_good_files_and_build_data(mini):
+    from tests.conftest import run_cli
+
+    assert run_cli("build", "--root", str(mini))[0] == 0
+    before = snapshot(mini)
+    text = (mini / A).read_text(encoding="utf-8")
+    (mini / A).write_text(text.replace("event_id: first-convoy", "event_id: first-convoi"), encoding="utf-8")
+    assert run_cli("build", "--root", str(mini))[0] == 1
+    assert snapshot(mini) == before
+    assert (mini / "build/cache/files.arrow").is_file()
+    (mini / A).write_text(text, encoding="utf-8")
+    again = check(mini)  # only the file edited back is read again
+    assert (again.stats["files_read"], again.stats["files_from_cache"]) == (1, 4)
+
+
+def test_a_damaged_cache_is_ignored(mini):
+    cold = check(mini)
+    (mini / "build/cache/mentions.arrow").write_bytes(b"not arrow")
+    warm = check(mini)
+    assert warm.stats["files_read"] == 5 and rows(warm) == rows(cold)
