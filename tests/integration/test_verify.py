@@ -62,3 +62,22 @@ def test_row_count_and_constraints_are_checked(built):
     (built / "datapackage.json").write_text(json.dumps(package))
     code, text = verify(built)
     assert code == 1 and "has 2 rows, datapackage.json says 3" in text and "kind outside its vocabulary" in text
+
+
+def test_parquet_that_differs_from_its_csv_copy_is_caught(built):
+    """A consistent forgery of the Parquet copy: its hash, size and rows updated, values still valid."""
+    import hashlib
+
+    path = built / "build/data/figures.parquet"
+    table = pq.read_table(path)
+    values = table.column("value").to_pylist()
+    table = table.set_column(table.schema.get_field_index("value"), table.schema.field("value"),
+                             pa.array([(v or 0) + 1 for v in values], pa.float64()))
+    pq.write_table(table, path)
+    package = json.loads((built / "datapackage.json").read_text())
+    res = next(r for r in package["resources"] if r["path"].endswith("figures.parquet"))
+    res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    res["x-bytes"] = path.stat().st_size
+    (built / "datapackage.json").write_text(json.dumps(package))
+    code, text = verify(built)
+    assert code == 1 and "build/data/figures.parquet:1: holds other rows than its CSV copy" in text
