@@ -165,21 +165,32 @@ def _child_views(db: Path, only: str | None = None) -> dict:
 
 
 def _tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants (Linux /proc), in MiB."""
+    """Memory of a process and all its descendants (Linux /proc), in MiB: the sum of their
+    proportional set sizes (PSS), where a page shared by n processes counts 1/n in each.
+    Summing plain RSS would count the pages that forked workers share with their parent
+    once per worker. Falls back to RSS where smaps_rollup is not readable."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            total += _pss_kib(p)
             with open(f"/proc/{p}/task/{p}/children") as f:
                 stack.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
             continue
     return total / 1024
+
+
+def _pss_kib(pid: int) -> int:
+    for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as f:
+                for line in f:
+                    if line.startswith(field):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
 
 
 class ChildFailed(Exception):
@@ -522,7 +533,7 @@ def markdown(results: dict) -> str:
     row("**full build** (load → package)", lambda r: r["build_seconds"])
     row("build process wall (with imports)", lambda r: r["build_wall_seconds"])
     row("rows per second (full build)", lambda r: r["rows_per_second"], 0)
-    row("peak RSS of the build, MiB (process + workers, sampled)", lambda r: r["peak_rss_mib"], 0)
+    row("peak memory of the build, MiB (PSS of process + workers, sampled every 0.1 s)", lambda r: r["peak_rss_mib"], 0)
     row("peak RSS of the build's main process, MiB", lambda r: r["process_peak_rss_mib"], 0)
     row("CPU seconds of the build process (+ workers and floor)", lambda r: r["build_process_cpu_seconds"])
     row("peak RSS of db, MiB (own process)", lambda r: r["db_peak_rss_mib"], 0)

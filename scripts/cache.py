@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from scripts.metadata import SCHEMA_DIR, load_tables
@@ -99,12 +98,6 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
                 continue
         hits[display] = info
     return hits
-
-
-def rows_of(cached: dict[str, pa.Table], paths: list[str]) -> dict[str, pa.Table]:
-    """The cached rows of the given files, per table."""
-    wanted = pa.array(paths, pa.string())
-    return {name: table.filter(pc.is_in(table.column("_path"), value_set=wanted)) for name, table in cached.items()}
 
 
 def save(root: Path, files: list[FileInfo], rows: dict[str, pa.Table]):

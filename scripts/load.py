@@ -14,6 +14,7 @@ error message and every corner of YAML stays PyYAML's.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from json.decoder import scanstring as _json_string
 from functools import lru_cache
@@ -227,62 +228,78 @@ def _read_block(text: str, path: str = ""):
         return None
 
 
+def _open_or_close(stack: list, pending, dash, indent: int, number: int, path: str):
+    """Open or close blocks for a line that does not continue the current mapping.
+
+    Returns (the mapping the line's key goes in, the indent of its keys), or
+    (None, 0) for the first line of the document (the caller makes the root).
+    """
+    if dash:
+        if pending is not None:  # the first item of the pending key's sequence
+            parent, parent_key, parent_indent = pending
+            if indent < parent_indent:
+                raise _NotBlock
+            parent[parent_key] = sequence = []
+            stack.append([indent, sequence, "seq"])
+        while stack and not (stack[-1][2] == "seq" and stack[-1][0] == indent) and stack[-1][0] >= indent:
+            stack.pop()
+        if not stack or stack[-1][2] != "seq" or stack[-1][0] != indent:
+            raise _NotBlock
+        record = new_record(number, path)
+        stack[-1][1].append(record)
+        stack.append([indent + len(dash), record, "map"])
+        return record, indent + len(dash)
+    if pending is not None:  # the first key of the pending key's mapping
+        parent, parent_key, parent_indent = pending
+        if indent <= parent_indent:
+            raise _NotBlock  # `key:` with an empty value: PyYAML decides
+        parent[parent_key] = record = new_record(number, path)
+        stack.append([indent, record, "map"])
+        return record, indent
+    if not stack:
+        if indent:
+            raise _NotBlock
+        return None, 0
+    while stack and (stack[-1][0] > indent or (stack[-1][2] == "seq" and stack[-1][0] >= indent)):
+        stack.pop()
+    if not stack or stack[-1][2] != "map" or stack[-1][0] != indent:
+        raise _NotBlock
+    return stack[-1][1], indent
+
+
 def _read_block_or_raise(text: str, path: str):
     if text.startswith(("---", "%")) or _ODD.search(text):
         raise _NotBlock
     root = None
     stack: list[list] = []   # [indent of the keys, container, "map" | "seq"], innermost last
     pending = None           # (mapping, key, key indent): a `key:` whose block may follow
+    match_line = _LINE.match
     for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _LINE.match(line)
-        if not match:
+        match = match_line(line)
+        if match is None:
+            stripped = line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                continue  # blank line or comment
             raise _NotBlock
         spaces, dash, key, value = match.groups()
         indent = len(spaces)
-        if dash:
-            if pending is not None:  # the first item of the pending key's sequence
-                parent, parent_key, parent_indent = pending
-                if indent < parent_indent:
-                    raise _NotBlock
-                parent[parent_key] = sequence = []
-                stack.append([indent, sequence, "seq"])
-                pending = None
-            while stack and not (stack[-1][2] == "seq" and stack[-1][0] == indent) and stack[-1][0] >= indent:
-                stack.pop()
-            if not stack or stack[-1][2] != "seq" or stack[-1][0] != indent:
-                raise _NotBlock
-            record = new_record(number, path)
-            stack[-1][1].append(record)
-            key_indent = indent + len(dash)
-            stack.append([key_indent, record, "map"])
+        top = stack[-1] if stack else None
+        if not dash and pending is None and top is not None and top[0] == indent and top[2] == "map":
+            mapping = top[1]  # the next key of the current mapping: most lines
         else:
-            key_indent = indent
-            if pending is not None:  # the first key of the pending key's mapping
-                parent, parent_key, parent_indent = pending
-                if indent <= parent_indent:
-                    raise _NotBlock  # `key:` with an empty value: PyYAML decides
-                parent[parent_key] = record = new_record(number, path)
-                stack.append([indent, record, "map"])
-                pending = None
-            elif root is None:
-                if indent:
-                    raise _NotBlock
-                root = new_record(number, path)
+            mapping, key_indent = _open_or_close(stack, pending, dash, indent, number, path)
+            pending = None
+            if mapping is None:
+                root = mapping = new_record(number, path)
                 stack.append([0, root, "map"])
-            while stack and (stack[-1][0] > indent or (stack[-1][2] == "seq" and stack[-1][0] >= indent)):
-                stack.pop()
-            if not stack or stack[-1][2] != "map" or stack[-1][0] != indent:
-                raise _NotBlock
-        mapping = stack[-1][1]
         if key in mapping.key_lines:
             raise _NotBlock  # a duplicate key: PyYAML's message names both lines
         mapping.key_lines[key] = number
-        if not value or value.startswith("#"):
+        if not value or value[0] == "#":
             mapping[key] = None  # stays None (YAML null) unless a nested block follows
-            pending = (mapping, key, key_indent)
+            pending = (mapping, key, indent + len(dash) if dash else indent)
+        elif value[0] == '"' and len(value) > 1 and value[-1] == '"' and '"' not in value[1:-1] and "\\" not in value:
+            mapping[key] = value[1:-1]  # the common case: a double-quoted string with nothing escaped
         else:
             mapping[key] = _scalar(value)
     return root
@@ -338,10 +355,25 @@ def _validators():
     with its path. tests/unit/test_load.py checks that the two agree on the corpus.
     """
     schema = annotation_schema()
-    fast_schema = {k: v for k, v in schema.items() if k != "$schema"}  # draft-07 reading of the same rules
+    fast_schema = _inline_leaves({k: v for k, v in schema.items() if k != "$schema"}, schema["$defs"])  # draft-07 reading
     return {kind: (fastjsonschema.compile({**fast_schema, "$ref": f"#/$defs/{kind}"}),
                    Draft202012Validator({**schema, "$ref": f"#/$defs/{kind}"}))
             for kind in schema["$defs"] if kind.endswith("_file")}
+
+
+def _inline_leaves(node, defs):
+    """The schema with each reference to a definition that has no references itself (an
+    id) written out in place: fastjsonschema makes every reference a function call that
+    formats its JSON path, a third of its time on a large corpus."""
+    if isinstance(node, list):
+        return [_inline_leaves(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref", "")
+    target = defs.get(ref.removeprefix("#/$defs/")) if ref.startswith("#/$defs/") else None
+    if target is not None and "$ref" not in json.dumps(target):
+        return {**{k: v for k, v in node.items() if k != "$ref"}, **target}
+    return {k: _inline_leaves(v, defs) for k, v in node.items()}
 
 
 def load_file(path: Path, display: str, kind: str) -> tuple[Record | None, list]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.ipc  # noqa: F401 - pa.ipc
 
 from scripts import cache
 from scripts.errors import Collector, Problem
@@ -25,6 +26,7 @@ from scripts.faults import checkpoint
 from scripts.load import annotation_files, key_line, load_file
 from scripts.locate import locate
 from scripts.metadata import load_tables
+from scripts.progress import progress
 from scripts.tables import in_key_order, tables, to_arrow, with_origin
 
 PARALLEL_FROM = 64   # files to read; below this, starting worker processes costs more than it saves
@@ -43,7 +45,7 @@ class FileResult:
 @dataclass
 class Batch:
     files: list[FileResult]
-    tables: dict[str, pa.Table]          # rows of the batch's files that have no problems
+    tables: dict[str, bytes]             # rows of the batch's files without problems, as Arrow IPC streams
     seconds: dict[str, float]            # per arrow, summed over the batch
 
 
@@ -91,11 +93,25 @@ def rows_of_files(root: Path, jobs) -> Batch:
                     parts.setdefault(name, []).append(values)
         t = time.perf_counter()
         schemas = load_tables()
-        batch = Batch(results, {name: to_arrow(schemas[name], values) for name, values in parts.items()}, seconds)
+        batch = Batch(results, {name: _to_ipc(to_arrow(schemas[name], values)) for name, values in parts.items()}, seconds)
         seconds["tables"] += time.perf_counter() - t
         return batch
     finally:
         gc.enable()
+
+
+def _to_ipc(table: pa.Table) -> bytes:
+    """One contiguous buffer per table: it crosses from a worker as one bytes object, and
+    is freed at once when its rows are no longer needed (many small pickled buffers would
+    fragment this process's heap)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_ipc(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()  # zero-copy: the rows stay in `data`
 
 
 def _batches(root: Path, jobs) -> list[Batch]:
@@ -103,8 +119,12 @@ def _batches(root: Path, jobs) -> list[Batch]:
     if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return [rows_of_files(root, jobs)]
     chunks = [jobs[i:i + BATCH] for i in range(0, len(jobs), BATCH)]
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return list(pool.map(rows_of_files, [root] * len(chunks), chunks))
+    batches = []
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool, progress(len(jobs), "build: files") as bar:
+        for batch in pool.map(rows_of_files, [root] * len(chunks), chunks):
+            batches.append(batch)
+            bar.advance(bar.task, len(batch.files))
+    return batches
 
 
 def _claims(root: Path, infos: list[cache.FileInfo], problems: Collector) -> set[str]:
@@ -128,11 +148,9 @@ def _concat(name: str, pieces: list[pa.Table]) -> pa.Table:
     return pa.concat_tables([schema.empty_table(), *pieces]) if pieces else schema.empty_table()
 
 
-def _without(tables: dict[str, pa.Table], paths: set[str]) -> dict[str, pa.Table]:
-    if not paths:
-        return tables
-    drop = pa.array(sorted(paths), pa.string())
-    return {name: t.filter(pc.invert(pc.is_in(t.column("_path"), value_set=drop))) for name, t in tables.items()}
+def _only(table: pa.Table, paths) -> pa.Table:
+    """The rows of a table that come from the given files."""
+    return table.filter(pc.is_in(table.column("_path"), value_set=pa.array(sorted(paths), pa.string())))
 
 
 def check(root: Path, use_cache: bool = True, save_cache: bool = True) -> Built:
@@ -147,7 +165,7 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True) -> Built:
     root = Path(root)
     started = time.perf_counter()
     jobs, problems = annotation_files(root)
-    known, cached_rows = cache.open_cache(root) if use_cache else ({}, {})
+    known, cached = cache.open_cache(root) if use_cache else ({}, {})
     hits = cache.unchanged(root, jobs, known)
     fresh = [job for job in jobs if job[1] not in hits]
     t = time.perf_counter()
@@ -162,30 +180,51 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True) -> Built:
     for r in results:
         if r.info is None or r.info.path not in refused:
             problems.problems.extend(r.problems)
-    kept = [r.info for r in results if r.info and not r.problems and r.info.path not in refused]
-
+    good = {r.info.path: r.info for r in results if r.info and not r.problems and r.info.path not in refused}
     t = time.perf_counter()
-    names = list(load_tables())
-    new_rows = _without({name: _concat(name, [b.tables[name] for b in batches if name in b.tables]) for name in names}, refused)
-    del batches
+    schemas = load_tables()
+    names = list(schemas)
+    new_rows = {name: _concat(name, [_from_ipc(b.tables[name]) for b in batches if name in b.tables]) for name in names}
+    del batches, results
+    if refused:
+        new_rows = {name: _only(table, good) for name, table in new_rows.items()}
     row_problems = check_rows(new_rows, root)
     stats["row_checks_seconds"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    old_rows = cache.rows_of(cached_rows, list(hits)) if hits else {}
-    rows = {name: _concat(name, ([old_rows[name]] if hits else []) + [new_rows[name]]) for name in names}
-    del new_rows, old_rows, cached_rows
-    if use_cache and save_cache:  # every file that passed its own checks, even if this build fails later
-        failed = {p.path for p in row_problems}
-        cache.save(root, sorted([*hits.values(), *(i for i in kept if i.path not in failed)], key=lambda i: i.path),
-                   _without(rows, failed))
-    stats["cache_seconds"] += time.perf_counter() - t
-    problems.raise_if_any()
+    # One table per name: the cached rows (only memory-mapped) and the new ones. Cached rows
+    # of files changed, removed or refused since are left out by the sort, through `keep`.
+    wanted = {path: info for path, info in {**hits, **good}.items() if path not in refused}
+    stale = bool(set(known) - set(hits) - refused) or bool(refused & set(hits))
+    current = pa.array(sorted(p for p in hits if p not in refused), pa.string())
+    rows, keep = {}, {}
+    for name in names:
+        old = [cached[name]] if name in cached else []
+        rows[name] = _concat(name, [*old, new_rows[name]])
+        if stale:
+            keep[name] = pa.chunked_array([*(pc.is_in(t.column("_path"), value_set=current) for t in old),
+                                           pc.is_valid(new_rows[name].column("_path"))], pa.bool_())
+    del new_rows, cached
+    failed = {p.path for p in row_problems}
+    if problems.problems:
+        if use_cache and save_cache:  # keep every file that passed its own checks: fixing one of many stays quick
+            t = time.perf_counter()
+            infos = sorted((i for i in wanted.values() if i.path not in failed), key=lambda i: i.path)
+            cache.save(root, infos, {name: _only(in_key_order(schemas[name], table, keep.get(name)), [i.path for i in infos])
+                                     for name, table in rows.items()})
+            stats["cache_seconds"] += time.perf_counter() - t
+        problems.raise_if_any()
 
     t = time.perf_counter()
-    schemas = load_tables()
-    built = Built(root, {name: in_key_order(schemas[name], rows.pop(name)) for name in names}, stats)
+    built = Built(root, {}, stats)
+    for name in names:  # one table at a time, so that only one unsorted table is held alongside the sorted ones
+        built.tables[name] = in_key_order(schemas[name], rows.pop(name), keep.pop(name, None))
     stats["sort_seconds"] = time.perf_counter() - t
+    if use_cache and save_cache:
+        t = time.perf_counter()
+        infos = sorted((i for i in wanted.values() if i.path not in failed), key=lambda i: i.path)
+        kept = built.tables if not failed else {n: _only(tb, [i.path for i in infos]) for n, tb in built.tables.items()}
+        cache.save(root, infos, kept)
+        stats["cache_seconds"] += time.perf_counter() - t
     t = time.perf_counter()
     problems.problems.extend(row_problems)
     problems.problems.extend(validate(built))

@@ -105,10 +105,14 @@ def to_arrow(table: Table, parts: list[dict[str, list]]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def in_key_order(table: Table, rows: pa.Table) -> pa.Table:
-    """Rows sorted by primary key, then by file and line (so that duplicates keep file order).
+def in_key_order(table: Table, rows: pa.Table, keep=None) -> pa.Table:
+    """Rows sorted by primary key, then by file and line (so that duplicates keep file order);
+    with `keep` (a boolean per row), only the rows it marks.
 
     On the typed, derived values: offsets sort as numbers; UTF-8 byte order is code-point order.
     """
     keys = [(k, "ascending", "at_start") for k in table.primary_key] + [("_path", "ascending"), ("_line", "ascending")]
-    return rows.take(pc.sort_indices(rows, sort_keys=keys))
+    order = pc.sort_indices(rows, sort_keys=keys)
+    if keep is not None:
+        order = order.filter(keep.take(order))
+    return rows.take(order)

@@ -150,30 +150,37 @@ def _key(field):
 
 
 def check_unique(schema, table: pa.Table, root, problems: Collector):
-    """Primary key, unique columns and uniqueKeys: a group-by finds repeated values; only
-    the rows that carry one are looked at in Python, to name the first definition."""
+    """Primary key, unique columns and uniqueKeys. In key order, a repeated value sits next
+    to its twin: one vectorised comparison of neighbours finds every repeat (the rows come
+    sorted by primary key; other keys are sorted first). Only repeated rows go to Python,
+    to name the first definition."""
     keys = [schema.primary_key] + [[f["name"]] for f in schema.fields if f.get("constraints", {}).get("unique")]
     keys += schema.descriptor.get("uniqueKeys", [])
     for key in dict.fromkeys(tuple(k) for k in keys):
         key = list(key)
-        counts = table.select(key).group_by(key).aggregate([([], "count_all")])
-        repeated = pc.greater(counts.column("count_all"), 1)
-        for k in key:  # a key with an empty part is not compared (as in SQL)
-            repeated = pc.and_(repeated, counts.column(k).is_valid())
-        repeated = counts.filter(repeated).select(key)
-        if repeated.num_rows == 0:
+        if table.num_rows < 2:
             continue
-        numbered = table.select([*key, "_path", "_line"]).append_column("_row", pa.array(range(table.num_rows), pa.int64()))
-        rows = numbered.join(repeated, keys=key, join_type="inner").sort_by([("_path", "ascending"), ("_line", "ascending")])
+        order = None if key == schema.primary_key else pc.sort_indices(table, [(k, "ascending") for k in key])
+        columns = [table.column(k) if order is None else table.column(k).take(order) for k in key]
+        repeat = None
+        for column in columns:  # a key with an empty part is not compared (as in SQL): null == x is null
+            same = pc.equal(column.slice(1), column.slice(0, len(column) - 1))
+            repeat = same if repeat is None else pc.and_(repeat, same)
+        at = _true(repeat)
+        if not at:
+            continue
+        rows = sorted({i for j in at for i in (j, j + 1)})
+        rows = rows if order is None else order.take(pa.array(rows)).to_pylist()
+        found = table.select([*key, "_path", "_line"]).take(pa.array(rows)).to_pylist()
         first = {}
-        for row in rows.to_pylist():
+        for i, row in sorted(zip(rows, found), key=lambda x: (x[1]["_path"], x[1]["_line"])):
             value = tuple(row[k] for k in key)
             if value not in first:
                 first[value] = row
                 continue
             shown = value[0] if len(value) == 1 else value
             o = first[value]
-            _report(problems, root, table, row["_row"], _key(schema.field(key[0])),
+            _report(problems, root, table, i, _key(schema.field(key[0])),
                     f"duplicate {'/'.join(key)} {shown!r} in {schema.name} (first at {o['_path']}:{o['_line']})",
                     "ids must be unique across all files" if len(key) == 1 else "")
 

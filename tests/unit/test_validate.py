@@ -63,3 +63,31 @@ def test_every_broken_constraint_is_caught_by_arrow_and_explained_by_pandera(rea
                 assert not _pandera_accepts(schema, broken), (name, field["name"], bad)
                 tried += 1
     assert tried > 50
+
+
+def test_repeats_of_every_key_are_found_and_named_in_file_order(real_tables, tmp_path):
+    """Three rows share a mention_id, two others share the 4-column unique key of mentions."""
+    from scripts.errors import Collector
+    from scripts.tables import in_key_order
+    from scripts.validate import check_unique
+
+    schema = load_tables()["mentions"]
+    rows = real_tables["mentions"].slice(0, 6).to_pylist()
+    for i, row in enumerate(rows):
+        row["_path"], row["_line"] = f"annotations/sources/f{i % 2}.yaml", 10 + i
+    rows[1]["mention_id"] = rows[3]["mention_id"] = rows[5]["mention_id"]
+    rows[4].update({k: rows[2][k] for k in ("source_id", "char_start", "char_end", "event_id")})
+    table = in_key_order(schema, pa.Table.from_pylist(rows, schema=real_tables["mentions"].schema))
+    (tmp_path / "annotations/sources").mkdir(parents=True)
+    for i in range(2):
+        (tmp_path / f"annotations/sources/f{i}.yaml").write_text("note: a stand-in file\n", encoding="utf-8")
+    problems = Collector()
+    check_unique(schema, table, tmp_path, problems)
+    found = sorted((p.path, p.line, p.message.split(" in mentions")[0]) for p in problems.problems)
+    twin = rows[5]["mention_id"]
+    span = tuple(rows[2][k] for k in ("source_id", "char_start", "char_end", "event_id"))
+    assert found == sorted([
+        ("annotations/sources/f1.yaml", 13, f"duplicate mention_id '{twin}'"),
+        ("annotations/sources/f1.yaml", 15, f"duplicate mention_id '{twin}'"),
+        ("annotations/sources/f0.yaml", 14, f"duplicate source_id/char_start/char_end/event_id {span!r}"),
+    ])
