@@ -28,8 +28,8 @@ from scripts.metadata import SCHEMA_DIR, load_tables
 from scripts.tables import with_origin
 
 SCRIPTS = Path(__file__).resolve().parent
-# The modules whose code decides a file's rows (with the schemas and library versions).
-CODE_FILES = ("cache.py", "load.py", "locate.py", "tables.py", "dates.py", "metadata.py", "pipeline.py")
+# The modules whose code decides a file's rows and its row checks (with the schemas and library versions).
+CODE_FILES = ("cache.py", "load.py", "locate.py", "tables.py", "dates.py", "metadata.py", "pipeline.py", "validate.py")
 FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()),
                    ("article_path", pa.string()), ("article_sha256", pa.string()), ("source_line", pa.int32())])
 
