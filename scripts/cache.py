@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,18 +87,14 @@ def open_cache(root: Path) -> tuple[dict[str, FileInfo], dict[str, pa.Table]]:
 
 def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInfo]:
     """The files among jobs (path, display, kind) whose cached rows still hold."""
-    hits, articles = {}, {}
-    for path, display, kind in jobs:
-        info = known.get(display)
-        if info is None or info.kind != kind or sha256_bytes(path) != info.sha256:
-            continue
-        if info.article_path is not None:
-            if info.article_path not in articles:
-                articles[info.article_path] = sha256_bytes(Path(root) / info.article_path)
-            if articles[info.article_path] != info.article_sha256:
-                continue
-        hits[display] = info
-    return hits
+    candidates = [(path, known[display]) for path, display, kind in jobs
+                  if display in known and known[display].kind == kind]
+    articles = sorted({info.article_path for _, info in candidates if info.article_path is not None})
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # hashlib releases the GIL
+        digests = list(pool.map(sha256_bytes, [path for path, _ in candidates]))
+        article_digests = dict(zip(articles, pool.map(sha256_bytes, [Path(root) / a for a in articles])))
+    return {info.path: info for (path, info), digest in zip(candidates, digests)
+            if digest == info.sha256 and (info.article_path is None or article_digests[info.article_path] == info.article_sha256)}
 
 
 def save(root: Path, files: list[FileInfo], rows: dict[str, pa.Table]):
