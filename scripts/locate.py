@@ -2,7 +2,7 @@
 
 Offsets are Unicode code points into the article decoded as UTF-8; nothing is normalised.
 Runs per source file (scripts/pipeline.py): each article is read once, by the worker that
-handles its annotation file, and each quote is one str.find scan of that one article.
+handles its annotation file, and all its quotes are found in one pass (Aho-Corasick).
 A quote that is not found gets the closest passage and the characters that differ; a
 quote found more than once needs `occurrence`.
 """
@@ -13,6 +13,8 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+import ahocorasick
 
 from scripts.errors import Collector
 from scripts.load import Record
@@ -60,11 +62,23 @@ def read_article(root: Path, rel: str, record: Record, problems: Collector) -> A
 
 def find_all(text: str, quote: str) -> list[int]:
     """Every start offset of quote in text, overlapping matches included."""
-    starts, at = [], text.find(quote)
-    while at != -1:
-        starts.append(at)
-        at = text.find(quote, at + 1)
-    return starts
+    return occurrences(text, [quote])[quote]
+
+
+def occurrences(text: str, quotes: list[str]) -> dict[str, list[int]]:
+    """Every start offset of every quote in text, overlapping matches included, in one pass
+    over the text: an Aho-Corasick automaton of the quotes, so the cost grows with the
+    article plus the matches, not with the article times the number of quotes."""
+    found = {quote: [] for quote in quotes}
+    automaton = ahocorasick.Automaton()
+    for quote in found:
+        if quote:
+            automaton.add_word(quote, quote)
+    if len(automaton):
+        automaton.make_automaton()
+        for end, quote in automaton.iter(text):
+            found[quote].append(end - len(quote) + 1)
+    return found
 
 
 def locate(doc: Record, root: Path, problems: Collector) -> tuple[Article | None, dict[int, tuple[int, int]]]:
@@ -74,20 +88,23 @@ def locate(doc: Record, root: Path, problems: Collector) -> tuple[Article | None
     article = read_article(root, source["article_path"], source, problems)
     spans = {}
     if article is not None:
-        for record in quoted_records(doc):
-            span = locate_quote(article, record, problems)
+        records = quoted_records(doc)
+        found = occurrences(article.text, [r["quote"] for r in records if isinstance(r["quote"], str)])
+        for record in records:
+            span = locate_quote(article, record, problems, found.get(record["quote"]))
             if span:
                 spans[id(record)] = span
     return article, spans
 
 
-def locate_quote(article: Article, record: Record, problems: Collector):
+def locate_quote(article: Article, record: Record, problems: Collector, starts: list[int] | None = None):
+    """(start, end) of the record's quote; `starts`: its occurrences, if already found."""
     quote = record["quote"]
     line = record.line_of("quote")
     if not quote.strip():
         problems.add(record.path, line, "quote is empty", "copy the passage that carries the claim from the article")
         return None
-    starts = find_all(article.text, quote)
+    starts = find_all(article.text, quote) if starts is None else starts
     occurrence = record.get("occurrence")
     if not starts:
         message, hint = explain_miss(article, quote)

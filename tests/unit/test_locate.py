@@ -49,3 +49,32 @@ def test_far_miss_shows_closest_passage():
 def test_occurrence_beyond_count():
     span, [p] = run("ستغادر", occurrence=2)
     assert span is None and p.line == 9 and "occurs only 1 time(s)" in p.message
+
+
+def test_one_pass_finds_what_a_scan_per_quote_finds(real):
+    """The automaton's offsets equal str.find's for every quote of every real article, and
+    for overlapping, nested and repeated quotes."""
+    from scripts.load import annotation_files, load_file
+    from scripts.locate import occurrences, quoted_records
+
+    def scan(text, quote):
+        starts, at = [], text.find(quote)
+        while at != -1:
+            starts.append(at)
+            at = text.find(quote, at + 1)
+        return starts
+
+    checked = 0
+    for path, display, kind in annotation_files(real)[0]:
+        if kind != "source_file":
+            continue
+        doc, _ = load_file(path, display, kind)
+        text = (real / doc["source"]["article_path"]).read_text(encoding="utf-8")
+        quotes = [r["quote"] for r in quoted_records(doc)]
+        found = occurrences(text, quotes)
+        assert all(found[q] == scan(text, q) for q in quotes)
+        checked += len(quotes)
+    assert checked > 100
+    text = "العراق والعراق، العراقيون ببغداد"
+    quotes = ["العراق", "عراق", "ال", "بغداد", "غائب", "ب"]
+    assert occurrences(text, quotes) == {q: scan(text, q) for q in quotes}
