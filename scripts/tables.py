@@ -106,12 +106,13 @@ def to_arrow(table: Table, parts: list[dict[str, list]]) -> pa.Table:
 
 
 def in_key_order(table: Table, rows: pa.Table, keep=None) -> pa.Table:
-    """Rows sorted by primary key, then by file and line (so that duplicates keep file order);
-    with `keep` (a boolean per row), only the rows it marks.
+    """Rows sorted by primary key; with `keep` (a boolean per row), only the rows it marks.
 
     On the typed, derived values: offsets sort as numbers; UTF-8 byte order is code-point order.
+    Rows with the same key are an error that validate reports in file order, so ties need
+    no order of their own here.
     """
-    keys = [(k, "ascending", "at_start") for k in table.primary_key] + [("_path", "ascending"), ("_line", "ascending")]
+    keys = [(k, "ascending", "at_start") for k in table.primary_key]
     order = pc.sort_indices(rows, sort_keys=keys)
     if keep is not None:
         order = order.filter(keep.take(order))
