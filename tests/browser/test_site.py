@@ -77,7 +77,7 @@ class Built:
 
 
 def build_site(root: Path):
-    from scripts.cli import build
+    from scripts.pipeline import build
     from scripts.db import build_db
     from scripts.docs import build_docs
 
