@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -388,26 +389,35 @@ def query_config(spill: Path | None) -> dict:
     return {"memory_limit": MEMORY_LIMIT, **({"temp_directory": str(spill)} if spill else {})}
 
 
-def check_views_sql(path: Path, views: list[View], db: Path | None = None, spill: Path | None = None):
-    """Run views.sql in a fresh in-memory database against the Parquet files beside it: every
-    table and view must run to the end and, if `db` is given, have as many rows as there."""
-    names = [*TABLE_ORDER, *(v.name for v in views)]
+def views_sql_counts(path: Path, views: list[View], spill: Path | None = None) -> dict[str, int]:
+    """Run views.sql in a fresh in-memory database against the Parquet files beside it and
+    count every table's and view's rows (each runs to the end); needs no database file."""
     con = duckdb.connect(config=query_config(spill))
     try:
         con.execute("SET file_search_path = ?", [str(path.parent)])
         con.execute(path.read_text(encoding="utf-8"))
-        portable = row_counts(con, names)
+        return row_counts(con, [*TABLE_ORDER, *(v.name for v in views)])
     except duckdb.Error as e:
         raise DataError([Problem(_display(path, path.parent.parent), 1, f"the generated views.sql does not run: {e}")]) from None
     finally:
         con.close()
+
+
+def compare_counts(path: Path, portable: dict[str, int], db: Path, spill: Path | None = None):
+    """views.sql must give every table and view as many rows as the database file does."""
+    with duckdb.connect(str(db), read_only=True, config=query_config(spill)) as con:
+        built = row_counts(con, list(portable))
+    wrong = [f"{n} has {portable[n]} rows over the Parquet files but {built[n]} in the database" for n in portable
+             if portable[n] != built[n]]
+    if wrong:
+        raise DataError([Problem(_display(path, path.parent.parent), 1, f"the generated views.sql disagrees: {'; '.join(wrong)}")])
+
+
+def check_views_sql(path: Path, views: list[View], db: Path | None = None, spill: Path | None = None):
+    """views_sql_counts, then, if `db` is given, compare_counts against it."""
+    portable = views_sql_counts(path, views, spill)
     if db is not None:
-        with duckdb.connect(str(db), read_only=True, config=query_config(spill)) as con:
-            built = row_counts(con, names)
-        wrong = [f"{n} has {portable[n]} rows over the Parquet files but {built[n]} in the database" for n in names
-                 if portable[n] != built[n]]
-        if wrong:
-            raise DataError([Problem(_display(path, path.parent.parent), 1, f"the generated views.sql disagrees: {'; '.join(wrong)}")])
+        compare_counts(path, portable, db, spill)
 
 
 # ---------------------------------------------------------------------------- read-only statements
@@ -455,9 +465,14 @@ def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None
     if keep is None:
         return Result(columns, types, cursor.fetchall())
     rows = cursor.fetchmany(keep)
-    total = len(rows)
-    while chunk := cursor.fetchmany(COUNT_CHUNK):
-        total += len(chunk)
+    if len(rows) < keep:
+        return Result(columns, types, rows)
+    try:  # DuckDB counts without ORDER BY and unused columns; far cheaper than fetching the rest
+        total = con.cursor().execute(f"SELECT count(*) FROM (\n{sql.strip().rstrip(';')}\n)").fetchone()[0]
+    except duckdb.Error:  # a statement that is not a subquery (EXPLAIN, SHOW...): count what is left
+        total = len(rows)
+        while chunk := cursor.fetchmany(COUNT_CHUNK):
+            total += len(chunk)
     return Result(columns, types, rows, total)
 
 
@@ -676,10 +691,14 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
         for pattern in (f".{db.name}.tmp-*", ".views.sql.tmp-*", ".cookbook-*", ".duckdb-spill-*"):  # also those of killed builds
             for stale in build.glob(pattern):
                 _remove(stale)
-        write_database(tmp_db, tables, views, data, root)
-        checkpoint("db")
-        tmp_views.write_text(views_sql(tables, views), encoding="utf-8")
-        check_views_sql(tmp_views, views, tmp_db, spill)  # staged in build/, beside data/, as views.sql will be
+        tmp_views.write_text(views_sql(tables, views), encoding="utf-8")  # staged in build/, beside data/, as views.sql will be
+        # views.sql runs over the Parquet files on a second core while one thread writes the database
+        with ThreadPoolExecutor(1) as pool:
+            portable = pool.submit(views_sql_counts, tmp_views, views, spill)
+            write_database(tmp_db, tables, views, data, root)
+            checkpoint("db")
+            counts = portable.result()
+        compare_counts(tmp_views, counts, tmp_db, spill)
         write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root, spill))
         publish(tmp_db, db, tmp_views, tmp_cookbook, build)
     finally:

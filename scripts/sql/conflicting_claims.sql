@@ -13,10 +13,11 @@
 -- Each pair appears once, with the lower claim id as side a.
 --
 -- How it is computed (the rows are those of "every pair of claims, tested"; only the work differs):
--- dates compare the distinct claimed ranges of an event, then expand each conflicting pair of
--- ranges to the mentions that claim them; figures are paired on subject, unit and the event
--- (both given), the place (event missing on one side) or the month their periods share (event
--- and place missing), so the work grows with the conflicts, not with the square of the claims.
+-- mentions are paired only within events whose claimed dates do not all overlap, and only those
+-- that end before the latest start with those that start after the earliest end; figures of one
+-- event likewise; figures without an event are paired on the place, and those without an event
+-- or a place (rare) with the figures of their subject. The work grows with the conflicts, not
+-- with the square of the claims.
 --
 -- Columns:
 --   kind: 'date' (claimed dates of an event) or 'value' (figures for one quantity).
@@ -44,21 +45,25 @@ WITH dated AS (
     FROM mentions
     WHERE claimed_start IS NOT NULL AND claimed_end IS NOT NULL AND modality <> 'denied'
 ),
-claimed_ranges AS (
-    -- each distinct claimed range of an event, with the mentions that claim it
-    SELECT event_id, claimed_start, claimed_end, list(mention_id) AS mention_ids
+date_spread AS (
+    -- per event: the earliest last day and the latest first day claimed. Two claims conflict
+    -- only if one ends before the latest first day and the other starts after the earliest last
+    -- day, so events whose dated mentions all overlap are skipped whole.
+    SELECT event_id, min(claimed_end) AS min_end, max(claimed_start) AS max_start
     FROM dated
-    GROUP BY event_id, claimed_start, claimed_end
-),
-range_conflicts AS (
-    -- range x ends before range y starts: each incompatible pair of ranges once
-    SELECT x.mention_ids AS x_ids, y.mention_ids AS y_ids, CAST(y.claimed_start - x.claimed_end AS DOUBLE) AS gap
-    FROM claimed_ranges AS x
-    JOIN claimed_ranges AS y ON y.event_id = x.event_id AND x.claimed_end < y.claimed_start
+    GROUP BY event_id
+    HAVING min(claimed_end) < max(claimed_start)
 ),
 date_pairs AS (
-    SELECT least(x_id, y_id) AS id_a, greatest(x_id, y_id) AS id_b, gap
-    FROM (SELECT x_id, unnest(y_ids) AS y_id, gap FROM (SELECT unnest(x_ids) AS x_id, y_ids, gap FROM range_conflicts))
+    -- x ends before y starts: each incompatible pair once
+    SELECT
+        least(x.mention_id, y.mention_id) AS id_a,
+        greatest(x.mention_id, y.mention_id) AS id_b,
+        CAST(y.claimed_start - x.claimed_end AS DOUBLE) AS gap
+    FROM date_spread AS g
+    JOIN dated AS x ON x.event_id = g.event_id AND x.claimed_end < g.max_start
+    JOIN dated AS y ON y.event_id = g.event_id AND y.claimed_start > g.min_end
+    WHERE x.claimed_end < y.claimed_start
 ),
 claimants AS (
     -- the mentions in a conflict, found first (a semi-join) so that only they are joined whole
@@ -113,19 +118,25 @@ bounded AS (
     FROM figures AS f
     JOIN sources AS s ON s.source_id = f.source_id
 ),
-months AS (
-    -- a figure without an event and without a place on one side: pair within the months both periods cover
-    SELECT *, unnest(generate_series(date_trunc('month', holds_from), date_trunc('month', holds_to), INTERVAL 1 MONTH)) AS month
+event_spread AS (
+    -- per subject, unit and event: the lowest upper bound and the highest lower bound. Two
+    -- figures of an event conflict only if one lies below the highest lower bound and the other
+    -- above the lowest upper bound, so events whose figures all overlap are skipped whole.
+    SELECT subject, unit, event_id, min(high) AS min_high, max(low) AS max_low
     FROM bounded
+    WHERE event_id IS NOT NULL
+    GROUP BY subject, unit, event_id
+    HAVING min(high) < max(low)
 ),
 value_candidates AS (
-    -- the same event (both given); the place, if any, must agree
-    SELECT a.figure_id AS id_a, b.figure_id AS id_b
-    FROM bounded AS a
-    JOIN bounded AS b ON b.subject = a.subject AND b.unit = a.unit AND b.event_id = a.event_id AND a.figure_id < b.figure_id
-    WHERE (a.place_id IS NULL OR b.place_id IS NULL OR a.place_id = b.place_id)
-      AND a.holds_from <= b.holds_to AND b.holds_from <= a.holds_to
-      AND (a.high < b.low OR b.high < a.low)
+    -- the same event (both given); the place, if any, must agree; x is the lower interval
+    SELECT DISTINCT least(x.figure_id, y.figure_id) AS id_a, greatest(x.figure_id, y.figure_id) AS id_b
+    FROM event_spread AS g
+    JOIN bounded AS x ON x.subject = g.subject AND x.unit = g.unit AND x.event_id = g.event_id AND x.high < g.max_low
+    JOIN bounded AS y ON y.subject = g.subject AND y.unit = g.unit AND y.event_id = g.event_id AND y.low > g.min_high
+    WHERE x.high < y.low AND x.figure_id <> y.figure_id
+      AND (x.place_id IS NULL OR y.place_id IS NULL OR x.place_id = y.place_id)
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
     UNION ALL
     -- x has no event; y has the same place (both given): each pair once, with the lower id
     -- as x when y has no event either
@@ -136,21 +147,23 @@ value_candidates AS (
       AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
       AND (x.high < y.low OR y.high < x.low)
     UNION ALL
-    -- x has no event, and x or y has no place: paired in every month both periods cover, kept once
-    SELECT DISTINCT least(x_id, y_id), greatest(x_id, y_id)
-    FROM (
-        SELECT x.figure_id AS x_id, y.figure_id AS y_id, x.holds_from, x.holds_to, y.holds_from AS y_from,
-               y.holds_to AS y_to, x.low, x.high, y.low AS y_low, y.high AS y_high
-        FROM months AS x
-        JOIN months AS y ON y.subject = x.subject AND y.unit = x.unit AND y.month = x.month AND y.figure_id <> x.figure_id
-        WHERE x.event_id IS NULL AND x.place_id IS NULL
-        UNION ALL
-        SELECT x.figure_id, y.figure_id, x.holds_from, x.holds_to, y.holds_from, y.holds_to, x.low, x.high, y.low, y.high
-        FROM months AS x
-        JOIN months AS y ON y.subject = x.subject AND y.unit = x.unit AND y.month = x.month
-        WHERE x.event_id IS NULL AND x.place_id IS NOT NULL AND y.place_id IS NULL
-    )
-    WHERE holds_from <= y_to AND y_from <= holds_to AND (high < y_low OR y_high < low)
+    -- x has neither event nor place: any other figure of the subject (the lower id as x when y
+    -- has neither either)
+    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
+    FROM bounded AS x
+    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit
+    WHERE x.event_id IS NULL AND x.place_id IS NULL AND x.figure_id <> y.figure_id
+      AND (y.event_id IS NOT NULL OR y.place_id IS NOT NULL OR x.figure_id < y.figure_id)
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
+      AND (x.high < y.low OR y.high < x.low)
+    UNION ALL
+    -- x has a place but no event, y an event but no place
+    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
+    FROM bounded AS x
+    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit
+    WHERE x.event_id IS NULL AND x.place_id IS NOT NULL AND y.event_id IS NOT NULL AND y.place_id IS NULL
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
+      AND (x.high < y.low OR y.high < x.low)
 ),
 shown AS (
     SELECT

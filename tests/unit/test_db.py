@@ -420,3 +420,14 @@ def test_cookbook_outputs_count_the_rows_a_capped_result_left_out(tmp_path):
     assert (doc["row_count"], doc["rows_truncated"], doc["rows"]) == (20_000, True, [[0], [1]])
     assert "Result (20000 rows; the first 2 are shown; run the query for all of them):" in db.recipe_markdown(
         recipe, db.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000))
+
+
+@pytest.mark.parametrize("sql, total", [
+    ("FROM range(30) ORDER BY range DESC -- a comment at the end", 30),
+    ("SELECT * FROM range(12);", 12),
+    ("SUMMARIZE SELECT range AS a, range AS b FROM range(5)", 2),
+    ("EXPLAIN SELECT 1", 1),
+])
+def test_a_capped_select_counts_any_read_statement(con, sql, total):
+    result = db.run_select(con, sql, keep=1)
+    assert (len(result.rows), result.row_count) == (1, total)
