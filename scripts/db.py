@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +50,14 @@ COUNT_CHUNK = 10_000
 # The build's queries (checking views.sql, running the cookbook) stay within this much memory;
 # DuckDB spills to a temporary folder beside the staged outputs rather than growing.
 MEMORY_LIMIT = "1GB"
+# DuckDB writes the unused tail of an uncompressed string segment (and of index buffers) to
+# the file as it finds it in memory. From the process heap that is a leftover of whatever ran
+# before, and the file bytes differed from run to run from about a thousand articles on. The
+# write therefore takes its blocks from DuckDB's own block allocator, reserved (address space;
+# memory only as it is used) at this many times the Parquet data, at least 2 GiB. Nothing else
+# may run DuckDB in the process meanwhile: the allocator is shared.
+BLOCK_ALLOCATOR_FACTOR = 16
+BLOCK_ALLOCATOR_MIN = 2 * 2**30
 # What `query` (and the cookbook) may run: reads only. DESCRIBE/SHOW/SUMMARIZE parse as SELECT.
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -634,9 +641,18 @@ def write_cookbook(folder: Path, recipes: list[Recipe], results: dict[str, Resul
 
 # ---------------------------------------------------------------------------- the arrow
 
+def block_allocator_bytes(data: Path) -> int:
+    """Room for every block of the database write (see BLOCK_ALLOCATOR_FACTOR)."""
+    size = 0
+    for path in sorted(data.glob("*.parquet")):
+        meta = pq.ParquetFile(path).metadata
+        size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return max(BLOCK_ALLOCATOR_MIN, BLOCK_ALLOCATOR_FACTOR * size)
+
+
 def write_database(tmp: Path, tables: dict[str, Table], views: list[View], data: Path, root: Path):
     """Create, load, comment and add views to a fresh database file in 1.x-readable storage."""
-    con = duckdb.connect(config={"threads": 1})
+    con = duckdb.connect(config={"threads": 1, "block_allocator_memory": f"{block_allocator_bytes(data)}B"})
     try:
         # Same inputs, same file bytes (the release zip must be reproducible): DuckDB's
         # compressed segments (FSST strings, dates with NULLs) differ from run to run; the
@@ -691,13 +707,10 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
         for pattern in (f".{db.name}.tmp-*", ".views.sql.tmp-*", ".cookbook-*", ".duckdb-spill-*"):  # also those of killed builds
             for stale in build.glob(pattern):
                 _remove(stale)
+        write_database(tmp_db, tables, views, data, root)
+        checkpoint("db")
         tmp_views.write_text(views_sql(tables, views), encoding="utf-8")  # staged in build/, beside data/, as views.sql will be
-        # views.sql runs over the Parquet files on a second core while one thread writes the database
-        with ThreadPoolExecutor(1) as pool:
-            portable = pool.submit(views_sql_counts, tmp_views, views, spill)
-            write_database(tmp_db, tables, views, data, root)
-            checkpoint("db")
-            counts = portable.result()
+        counts = views_sql_counts(tmp_views, views, spill)
         compare_counts(tmp_views, counts, tmp_db, spill)
         write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root, spill))
         publish(tmp_db, db, tmp_views, tmp_cookbook, build)
