@@ -46,6 +46,18 @@ STORAGE_VERSION = "v1.0.0"
 # how many there are): the build output stays small whatever the corpus size.
 MARKDOWN_ROW_LIMIT = 200
 JSON_ROW_LIMIT = 10_000
+COUNT_CHUNK = 10_000
+# The build's queries (checking views.sql, running the cookbook) stay within this much memory;
+# DuckDB spills to a temporary folder beside the staged outputs rather than growing.
+MEMORY_LIMIT = "1GB"
+# DuckDB writes the unused tail of an uncompressed string segment (and of index buffers) to
+# the file as it finds it in memory. From the process heap that is a leftover of whatever ran
+# before, and the file bytes differed from run to run from about a thousand articles on. The
+# write therefore takes its blocks from DuckDB's own block allocator, reserved (address space;
+# memory only as it is used) at this many times the Parquet data, at least 2 GiB. Nothing else
+# may run DuckDB in the process meanwhile: the allocator is shared.
+BLOCK_ALLOCATOR_FACTOR = 16
+BLOCK_ALLOCATOR_MIN = 2 * 2**30
 # What `query` (and the cookbook) may run: reads only. DESCRIBE/SHOW/SUMMARIZE parse as SELECT.
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -174,10 +186,11 @@ def insertion_levels(rows: pa.Table, table: Table) -> list[int]:
     DuckDB checks a self-referencing foreign key against rows already inserted, so a row
     can only be inserted by a statement after the one that inserted its parent.
     """
-    self_fks = [fk for fk in table.foreign_keys if fk["reference"]["resource"] == table.name]
+    self_fks = self_references(table)
     if not self_fks or rows.num_rows == 0:
         return [0] * rows.num_rows
-    columns = {name: rows.column(name).to_pylist() for name in rows.column_names}
+    needed = {*table.primary_key, *(c for fk in self_fks for c in [*fk["fields"], *fk["reference"]["fields"]])}
+    columns = {name: rows.column(name).to_pylist() for name in rows.column_names if name in needed}
     index = {}
     for fk in self_fks:
         keys = zip(*(columns[c] for c in fk["reference"]["fields"]))
@@ -197,19 +210,32 @@ def insertion_levels(rows: pa.Table, table: Table) -> list[int]:
     return [level(i, ()) for i in range(rows.num_rows)]
 
 
+def self_references(table: Table) -> list[dict]:
+    return [fk for fk in table.foreign_keys if fk["reference"]["resource"] == table.name]
+
+
 def _problem(table: Table, message: str) -> Problem:
     return Problem(f"build/data/{table.name}.parquet", 1, message)
 
 
 def load_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path):
-    """Insert the Parquet rows, parents before children, by column name."""
-    rows = pq.read_table(path)
-    missing = [c for c in table.field_names if c not in rows.column_names]
+    """Insert the Parquet rows, parents before children, by column name.
+
+    A table without self-references (mentions, figures, names: the big ones) is streamed
+    by DuckDB from the file in one statement, in file order; only a table whose rows refer
+    to each other is read into Arrow, to insert it level by level.
+    """
+    names = pq.read_schema(path).names
+    missing = [c for c in table.field_names if c not in names]
     if missing:
         raise DataError([_problem(table, f"columns missing from the Parquet file: {', '.join(missing)}; run the build again")])
+    columns = ", ".join(map(quote_ident, table.field_names))
+    if not self_references(table):
+        con.execute(f"INSERT INTO {quote_ident(table.name)} ({columns}) SELECT {columns} FROM read_parquet(?)", [str(path)])
+        return
+    rows = pq.ParquetFile(path).read(columns=table.field_names)  # not pq.read_table: that imports pyarrow.dataset and pandas
     levels = insertion_levels(rows, table)
     staged = rows.select(table.field_names).append_column("__level", pa.array(levels, pa.int64()))
-    columns = ", ".join(map(quote_ident, table.field_names))
     con.register("__rows", staged)
     try:
         for level in range(max(levels, default=-1) + 1):
@@ -362,18 +388,43 @@ def views_sql(tables: dict[str, Table], views: list[View]) -> str:
     return "\n".join(out)
 
 
-def check_views_sql(path: Path, views: list[View]):
-    """Run views.sql in a fresh in-memory database against the Parquet files beside it."""
-    con = duckdb.connect()
+def row_counts(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
+    return {name: con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0] for name in names}
+
+
+def query_config(spill: Path | None) -> dict:
+    return {"memory_limit": MEMORY_LIMIT, **({"temp_directory": str(spill)} if spill else {})}
+
+
+def views_sql_counts(path: Path, views: list[View], spill: Path | None = None) -> dict[str, int]:
+    """Run views.sql in a fresh in-memory database against the Parquet files beside it and
+    count every table's and view's rows (each runs to the end); needs no database file."""
+    con = duckdb.connect(config=query_config(spill))
     try:
         con.execute("SET file_search_path = ?", [str(path.parent)])
         con.execute(path.read_text(encoding="utf-8"))
-        for name in [*TABLE_ORDER, *(v.name for v in views)]:
-            con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()
+        return row_counts(con, [*TABLE_ORDER, *(v.name for v in views)])
     except duckdb.Error as e:
         raise DataError([Problem(_display(path, path.parent.parent), 1, f"the generated views.sql does not run: {e}")]) from None
     finally:
         con.close()
+
+
+def compare_counts(path: Path, portable: dict[str, int], db: Path, spill: Path | None = None):
+    """views.sql must give every table and view as many rows as the database file does."""
+    with duckdb.connect(str(db), read_only=True, config=query_config(spill)) as con:
+        built = row_counts(con, list(portable))
+    wrong = [f"{n} has {portable[n]} rows over the Parquet files but {built[n]} in the database" for n in portable
+             if portable[n] != built[n]]
+    if wrong:
+        raise DataError([Problem(_display(path, path.parent.parent), 1, f"the generated views.sql disagrees: {'; '.join(wrong)}")])
+
+
+def check_views_sql(path: Path, views: list[View], db: Path | None = None, spill: Path | None = None):
+    """views_sql_counts, then, if `db` is given, compare_counts against it."""
+    portable = views_sql_counts(path, views, spill)
+    if db is not None:
+        compare_counts(path, portable, db, spill)
 
 
 # ---------------------------------------------------------------------------- read-only statements
@@ -404,13 +455,32 @@ class Result:
     columns: list[str]
     types: list[str]
     rows: list[tuple]
+    total: int | None = None  # rows the statement returned, when `rows` holds only the first of them
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
 
-def run_select(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
+def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None) -> Result:
+    """Run one read-only statement; with `keep`, hold only its first `keep` rows in Python
+    and count the others in chunks (memory stays bounded whatever the result size)."""
     # execute() (not sql()) so that errors carry the "LINE n:" of the failing clause
     cursor = con.execute(check_read_only(sql))
     description = cursor.description or []
-    return Result([d[0] for d in description], [str(d[1]) for d in description], cursor.fetchall())
+    columns, types = [d[0] for d in description], [str(d[1]) for d in description]
+    if keep is None:
+        return Result(columns, types, cursor.fetchall())
+    rows = cursor.fetchmany(keep)
+    if len(rows) < keep:
+        return Result(columns, types, rows)
+    try:  # DuckDB counts without ORDER BY and unused columns; far cheaper than fetching the rest
+        total = con.cursor().execute(f"SELECT count(*) FROM (\n{sql.strip().rstrip(';')}\n)").fetchone()[0]
+    except duckdb.Error:  # a statement that is not a subquery (EXPLAIN, SHOW...): count what is left
+        total = len(rows)
+        while chunk := cursor.fetchmany(COUNT_CHUNK):
+            total += len(chunk)
+    return Result(columns, types, rows, total)
 
 
 # ---------------------------------------------------------------------------- rendering results
@@ -524,14 +594,14 @@ def read_recipes(cookbook_dir: Path, root: Path) -> list[Recipe]:
     return recipes
 
 
-def run_recipes(db: Path, recipes: list[Recipe], root: Path) -> dict[str, Result]:
+def run_recipes(db: Path, recipes: list[Recipe], root: Path, spill: Path | None = None) -> dict[str, Result]:
     """Every recipe against the new database; all failures are reported together."""
     problems = Collector()
     results = {}
-    with connect_read_only(db) as con:
+    with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False, **query_config(spill)}) as con:
         for recipe in recipes:
             try:
-                results[recipe.stem] = run_select(con, recipe.sql.body)
+                results[recipe.stem] = run_select(con, recipe.sql.body, keep=JSON_ROW_LIMIT)
             except (duckdb.Error, QueryRefused) as e:
                 p = _sql_problem(recipe.sql, root, f"cookbook query failed: {e}", e)
                 problems.add(p.path, p.line, p.message)
@@ -542,15 +612,15 @@ def run_recipes(db: Path, recipes: list[Recipe], root: Path) -> dict[str, Result
 def recipe_json(recipe: Recipe, result: Result) -> str:
     doc = {"question": recipe.question, "file": f"docs/cookbook/{recipe.sql.path.name}", "sql": recipe.sql.text,
            "columns": [{"name": c, "type": t} for c, t in zip(result.columns, result.types)],
-           "row_count": len(result.rows), "rows_truncated": len(result.rows) > JSON_ROW_LIMIT,
+           "row_count": result.row_count, "rows_truncated": result.row_count > JSON_ROW_LIMIT,
            "rows": [[json_value(v) for v in row] for row in result.rows[:JSON_ROW_LIMIT]]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def recipe_markdown(recipe: Recipe, result: Result) -> str:
     shown = min(len(result.rows), MARKDOWN_ROW_LIMIT)
-    count = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
-    if shown < len(result.rows):
+    count = f"{result.row_count} row{'s' if result.row_count != 1 else ''}"
+    if shown < result.row_count:
         count += f"; the first {shown} are shown; run the query for all of them"
     parts = [f"# {html.escape(recipe.question, quote=False)}", ""]
     notes = " ".join(n for n in recipe.notes if n)
@@ -571,9 +641,18 @@ def write_cookbook(folder: Path, recipes: list[Recipe], results: dict[str, Resul
 
 # ---------------------------------------------------------------------------- the arrow
 
+def block_allocator_bytes(data: Path) -> int:
+    """Room for every block of the database write (see BLOCK_ALLOCATOR_FACTOR)."""
+    size = 0
+    for path in sorted(data.glob("*.parquet")):
+        meta = pq.ParquetFile(path).metadata
+        size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return max(BLOCK_ALLOCATOR_MIN, BLOCK_ALLOCATOR_FACTOR * size)
+
+
 def write_database(tmp: Path, tables: dict[str, Table], views: list[View], data: Path, root: Path):
     """Create, load, comment and add views to a fresh database file in 1.x-readable storage."""
-    con = duckdb.connect(config={"threads": 1})
+    con = duckdb.connect(config={"threads": 1, "block_allocator_memory": f"{block_allocator_bytes(data)}B"})
     try:
         # Same inputs, same file bytes (the release zip must be reproducible): DuckDB's
         # compressed segments (FSST strings, dates with NULLs) differ from run to run; the
@@ -623,18 +702,20 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
     db = database_path(root)
     tag = os.getpid()
     tmp_db, tmp_views, tmp_cookbook = build / f".{db.name}.tmp-{tag}", build / f".views.sql.tmp-{tag}", build / f".cookbook-{tag}"
+    spill = build / f".duckdb-spill-{tag}"
     try:
-        for pattern in (f".{db.name}.tmp-*", ".views.sql.tmp-*", ".cookbook-*"):  # also those of killed builds
+        for pattern in (f".{db.name}.tmp-*", ".views.sql.tmp-*", ".cookbook-*", ".duckdb-spill-*"):  # also those of killed builds
             for stale in build.glob(pattern):
                 _remove(stale)
         write_database(tmp_db, tables, views, data, root)
         checkpoint("db")
-        tmp_views.write_text(views_sql(tables, views), encoding="utf-8")
-        check_views_sql(tmp_views, views)  # staged in build/, beside data/, as views.sql will be
-        write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root))
+        tmp_views.write_text(views_sql(tables, views), encoding="utf-8")  # staged in build/, beside data/, as views.sql will be
+        counts = views_sql_counts(tmp_views, views, spill)
+        compare_counts(tmp_views, counts, tmp_db, spill)
+        write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root, spill))
         publish(tmp_db, db, tmp_views, tmp_cookbook, build)
     finally:
-        for leftover in (tmp_db, Path(f"{tmp_db}.wal"), tmp_views, tmp_cookbook):
+        for leftover in (tmp_db, Path(f"{tmp_db}.wal"), tmp_views, tmp_cookbook, spill):
             _remove(leftover)
     return db
 

@@ -13,6 +13,15 @@ a word-aligned passage of its generated article; where it occurs more than once 
 carries the right `occurrence`. Some articles repeat a sentence on purpose so that occurrence
 is exercised. About 100 mentions + figures per article: 10,000 articles give about a million rows.
 
+Shaped like real news, so that the analysis views meet realistic data: events come in stories
+(2-6 events of one place within about six weeks; the catalogue is capped so that events.yaml
+stays under the loader's 5 MiB limit); each article covers one story and mentions a few other
+events, so a handful of articles share an event. Mentions that date an event agree with it,
+unless the article has the date wrong (WRONG_DATE of article-event pairs); a number in the
+text is the story's value of the quantity it counts (a value per subject and story, so values
+are local in time), stated wrongly now and then (WRONG_NUMBER). Conflicting claims are thus
+the exception they are in the real corpus, not the square of the corpus.
+
 Deterministic: the catalogues come from random.Random(seed) and article i from its own
 random.Random seeded by (seed, i), so the output is byte-identical for a given seed whatever
 the number of worker processes. YAML is written by a small emitter (JSON-style double-quoted
@@ -135,6 +144,11 @@ ATTRIBUTIONS = {"outlet": "outlet_statement", "unnamed": "paraphrase", "named": 
 SUBJECTS = [("us_troops_in_iraq", "person"), ("us_troops_in_syria", "person"), ("coalition_troops_remaining", "person"),
             ("advisers_remaining", "person"), ("troops_withdrawing", "person"), ("distance", "km"),
             ("duration", "year"), ("plan_phases", "phase"), ("rank", "ordinal"), ("count", "item")]
+# Range of a quantity's true value per unit (synthetic, but of the right order).
+UNIT_SCALE = {"person": (50, 5000), "km": (5, 600), "year": (1, 20), "phase": (2, 4), "ordinal": (1, 10), "item": (2, 300)}
+MAX_EVENTS = 12_000
+# How often an article disagrees with the others: on an event's date, on a number.
+WRONG_DATE, WRONG_NUMBER = 0.005, 0.005
 QUALIFIERS = ["exact", "exact", "approx", "less_than", "at_most", "at_least", "range", "vague"]
 GLOSSES = ["the last soldier will leave the base", "a convoy set off towards Syria", "forces moved to Erbil",
            "the coalition mission ends", "the handover to Iraqi forces was completed", "the base was closed",
@@ -274,36 +288,50 @@ class Catalogues:
         self.named_actors = self.outlets + self.agencies + self.bodies + self.persons
         self.person_ids = [p["actor_id"] for p in self.persons]
 
-        self.events = []
-        n_events = 30 + n_articles // 5
-        for k in range(1, n_events + 1):
-            etype = rng.choice(EVENT_TYPES)
-            when = day(rng.randint(0, DAYS))
-            place = rng.choice(self.place_ids) if rng.random() < 0.8 else None
-            self.events.append(dict(event_id=f"event-{k}-{etype.replace('_', '-')}", event_type=etype,
-                                    status=rng.choice(("occurred", "occurred", "ongoing", "reported_intent")),
-                                    summary_en=f"Synthetic {etype.replace('_', ' ')} no. {k}: "
-                                               f"{place or 'no place'} ({when.isoformat()[:7]})",
-                                    summary_ar=rng.choice(pool)[:200], date=edtf(rng, when), place_id=place,
-                                    outcome_event_id=None, note=rng.choice(NOTES) if rng.random() < 0.05 else None))
-        # Plans: a fifth of the events are plans carried out by a later event.
-        occurred = [e for e in self.events if e["status"] == "occurred"]
-        for e in rng.sample(self.events, len(self.events) // 5):
-            outcome = rng.choice(occurred)
-            if outcome is not e:
-                e["status"] = rng.choice(("planned", "superseded"))
-                e["outcome_event_id"] = outcome["event_id"]
+        # Events come in stories: runs of 2-6 events of one place within about six weeks (a
+        # convoy, a handover, the announcement before them). An article covers one story and
+        # mentions a few other events, so a handful of articles share an event, as in real news.
+        # events.yaml must stay under the loader's 5 MiB limit (about 330 bytes an event): capped.
+        self.events, self.stories = [], []  # stories: (index of first event, number of events, first day)
+        n_events = min(30 + n_articles * 4 // 5, MAX_EVENTS)
+        while len(self.events) < n_events:
+            first, size = len(self.events), min(rng.randint(2, 6), n_events - len(self.events))
+            start = rng.randint(0, DAYS - 60)
+            story_place = rng.choice(self.place_ids)
+            self.stories.append((first, size, day(start)))
+            for k in range(first + 1, first + size + 1):
+                etype = rng.choice(EVENT_TYPES)
+                when = day(start + rng.randint(0, 45))
+                r = rng.random()  # mostly where the story is; now and then elsewhere, or nowhere in particular
+                place = story_place if r < 0.9 else rng.choice(self.place_ids) if r < 0.995 else None
+                self.events.append(dict(event_id=f"event-{k}-{etype.replace('_', '-')}", event_type=etype,
+                                        status=rng.choice(("occurred", "occurred", "ongoing", "reported_intent")),
+                                        summary_en=f"Synthetic {etype.replace('_', ' ')} no. {k}: "
+                                                   f"{place or 'no place'} ({when.isoformat()[:7]})",
+                                        summary_ar=rng.choice(pool)[:80], date=edtf(rng, when), place_id=place,
+                                        outcome_event_id=None, note=rng.choice(NOTES) if rng.random() < 0.05 else None))
         self.event_days = [self._anchor(e["date"]) for e in self.events]
+        # Plans: about a fifth of the events are plans carried out by a later event of their story.
+        for first, size, _ in self.stories:
+            for e in range(first, first + size):
+                later = [o for o in range(first, first + size)
+                         if self.event_days[o] > self.event_days[e] and self.events[o]["status"] == "occurred"]
+                if later and rng.random() < 0.35:
+                    self.events[e]["status"] = rng.choice(("planned", "superseded"))
+                    self.events[e]["outcome_event_id"] = self.events[rng.choice(later)]["event_id"]
         self.seed, self._slots = seed, {}
 
     def slot(self, pool_index: int, k: int):
-        """(subject, unit, place_id, event_id) of the k-th number of pool sentence pool_index, the same in every article."""
+        """(subject, unit) the k-th number of pool sentence pool_index counts, the same in every article."""
         key = (pool_index, k)
         if key not in self._slots:
-            rng = random.Random(f"{self.seed}:slot:{pool_index}:{k}")
-            subject, unit = rng.choice(SUBJECTS)
-            self._slots[key] = (subject, unit, rng.choice(self.place_ids), rng.choice(self.events)["event_id"])
+            self._slots[key] = random.Random(f"{self.seed}:slot:{pool_index}:{k}").choice(SUBJECTS)
         return self._slots[key]
+
+    def truth(self, subject: str, unit: str, story: int) -> int:
+        """The value of a quantity during a story: every article on the story reports it, values are local in time."""
+        low, high = UNIT_SCALE[unit]
+        return random.Random(f"{self.seed}:truth:{subject}:{story}").randint(low, high)
 
     @staticmethod
     def _anchor(value: str) -> dt.date:
@@ -313,23 +341,30 @@ class Catalogues:
 
 # --- one article ---------------------------------------------------------------------------------------------------
 
-def _redraw_numbers(rng: random.Random, sentence: str) -> str:
-    """Most articles repeat a sentence's numbers as reported; one number in ten is redrawn (a disagreeing figure)."""
+def is_year(digits: str) -> bool:
+    return len(digits) == 4 and 1990 <= int(digits) <= 2030
+
+
+def _redraw_numbers(rng: random.Random, sentence: str, pool_index: int, number=None) -> str:
+    """A sentence's numbers as this article states them: a year is kept (one in ten moved to another
+    year); any other number is what number(pool_index, j) says for the j-th number of the sentence."""
+    counter = iter(range(1_000_000))
+
     def new(m):
-        digits = m.group()
-        if rng.random() < 0.9:
-            return digits
-        value = int(digits)
-        if 1990 <= value <= 2030 and len(digits) == 4:
-            return str(rng.randint(2023, 2026))
-        return str(rng.randint(10 ** (len(digits) - 1) if len(digits) > 1 else 1, 10 ** len(digits) - 1))
+        digits, j = m.group(), next(counter)
+        if is_year(digits):
+            return digits if rng.random() < 0.9 else str(rng.randint(2023, 2026))
+        if number is None:
+            return digits if rng.random() < 0.9 else str(rng.randint(10 ** (len(digits) - 1) if len(digits) > 1 else 1,
+                                                                     10 ** len(digits) - 1))
+        return str(number(pool_index, j))
     return DIGITS.sub(new, sentence)
 
 
-def article_text(rng: random.Random, pool: list[str]):
+def article_text(rng: random.Random, pool: list[str], number=None):
     """Text of one article and, per sentence, (start offset, [(word start, word end) relative to it], text, pool index)."""
     k = rng.randint(26, 40)
-    chosen = [(p, _redraw_numbers(rng, pool[p])) for p in rng.sample(range(len(pool)), min(k, len(pool)))]
+    chosen = [(p, _redraw_numbers(rng, pool[p], p, number)) for p in rng.sample(range(len(pool)), min(k, len(pool)))]
     if rng.random() < 0.35:  # repeat a sentence verbatim so that its quotes need `occurrence`
         for _ in range(rng.randint(1, 2)):
             chosen.insert(rng.randint(1, len(chosen)), rng.choice(chosen[1:]))
@@ -364,12 +399,26 @@ def _window(rng, sentence, lo=4, hi=12, must=None):
 def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
     """Article i: (file name, text bytes, source file name, source YAML, unnamed actors)."""
     rng = random.Random(f"{seed}:{i}")
-    headline, text, sentences = article_text(rng, pool)
+    outlet, pub, source_id = source_meta(i, seed, cat)
+    story = source_story(i, seed, cat)
+    first, size, _ = cat.stories[story]
+    story_events = list(range(first, first + size))
+    # The article states each quantity of its story as it stands; one number in a hundred it gets wrong.
+    stated: dict[tuple[int, int], int] = {}
+
+    def number(pool_index: int, j: int) -> int:
+        if (pool_index, j) not in stated:
+            subject, unit = cat.slot(pool_index, j)
+            value = cat.truth(subject, unit, story)
+            if rng.random() < WRONG_NUMBER:
+                value = value * rng.choice((2, 3)) if rng.random() < 0.5 else max(1, value // rng.choice((2, 3)) - 1)
+            stated[(pool_index, j)] = value
+        return stated[(pool_index, j)]
+
+    headline, text, sentences = article_text(rng, pool, number)
     data = text.encode("utf-8")
     sha = hashlib.sha256(data).hexdigest()
     name = f"{i:05d}_{sha[:16]}.txt"
-
-    outlet, pub, source_id = source_meta(i, seed, cat)
     r = rng.random()
     if r < 0.7:
         published, basis, note = pub.isoformat(), "stated", "Printed under the headline."
@@ -423,43 +472,51 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
 
     total = rng.randint(85, 115)
     n_figures = total * rng.randint(20, 40) // 100
-    topics = rng.sample(range(len(cat.events)), min(len(cat.events), rng.randint(5, 15)))
+    # the events of its story, and a few others (background, earlier stories)
+    others = [e for e in rng.sample(range(len(cat.events)), min(len(cat.events), rng.randint(1, 4))) if e not in story_events]
+    said: dict[int, dt.date] = {}  # the date this article gives each event; now and then a wrong one
+
+    def claimed_day(e: int) -> dt.date:
+        if e not in said:
+            said[e] = cat.event_days[e]
+            if rng.random() < WRONG_DATE:
+                said[e] += dt.timedelta(days=rng.choice((-1, 1)) * rng.randint(20, 400))
+        return said[e]
+
     mentions, used = [], set()
     for m in range(1, total - n_figures + 1):
-        e = rng.choice(topics)
+        e = rng.choice(story_events) if rng.random() < 0.8 or not others else rng.choice(others)
         s, t = _window(rng, rng.choice(sentences))
         if (s, t, e) in used:  # the unique key (source_id, char_start, char_end, event_id)
             continue
         used.add((s, t, e))
         quote, occ = quote_at(s, t)
         who, how = attribution()
-        anchor = cat.event_days[e]
-        r = rng.random()
-        # one dated claim in twenty puts the event elsewhere in time (a conflicting claim)
-        claimed = None if r < 0.15 else edtf(rng, anchor if r < 0.95 else anchor + dt.timedelta(days=rng.randint(-400, 400)))
+        # most mentions do not restate the date; those that do agree, unless the article has it wrong
+        claimed = edtf(rng, claimed_day(e)) if rng.random() < 0.35 else None
         mentions.append(dict(mention_id=f"{source_id}-m{m}", event_id=cat.events[e]["event_id"], quote=quote,
                              quote_en=f"{rng.choice(GLOSSES)} ({len(quote.split())} words)", claimed_date=claimed,
                              modality=rng.choice(MODALITIES), attributed_to=who, attribution=how,
                              note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
 
-    numbers = []  # (sentence, word index, value, slot) for every number in the article
+    numbers = []  # (sentence, word index, value, (subject, unit)) for every number of the text that is not a year
     for sentence in sentences:
-        if DIGITS.search(sentence[2]):
-            k = 0
-            for w, (a, b) in enumerate(sentence[1]):
-                m = DIGITS.search(sentence[2], a, b)
-                if m:
-                    numbers.append((sentence, w, int(m.group()), cat.slot(sentence[3], k)))
-                    k += 1
+        starts = [a for a, _ in sentence[1]]
+        for j, m in enumerate(DIGITS.finditer(sentence[2])):
+            if not is_year(m.group()):
+                w = max(x for x, a in enumerate(starts) if a <= m.start())
+                numbers.append((sentence, w, int(m.group()), cat.slot(sentence[3], j)))
     figures = []
     for f in range(1, n_figures + 1):
-        if numbers:  # a number of the text: what it counts, where and for which event is fixed per number of a sentence
-            sentence, w, value, (subject, unit, slot_place, slot_event) = rng.choice(numbers)
+        if numbers:  # a number of the text: what it counts is fixed per number of a sentence
+            sentence, w, value, (subject, unit) = rng.choice(numbers)
             s, t = _window(rng, sentence, 3, 10, must=w)
         else:
             s, t = _window(rng, rng.choice(sentences), 3, 10)
-            value = rng.randint(1, 5000)
-            (subject, unit), slot_place, slot_event = rng.choice(SUBJECTS), rng.choice(cat.place_ids), None
+            subject, unit = rng.choice(SUBJECTS)
+            value = cat.truth(subject, unit, story)
+        e = rng.choice(story_events)  # the figure belongs to an event of the story, and its place
+        slot_event, slot_place = cat.events[e]["event_id"], cat.events[e]["place_id"]
         quote, occ = quote_at(s, t)
         qualifier = rng.choice(QUALIFIERS)
         low = high = None
@@ -475,11 +532,15 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
         elif qualifier == "approx" and rng.random() < 0.5:
             low, high = value * 9 // 10, value * 11 // 10 + 1
         who, how = attribution()
+        as_of = edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 else None
+        # where the event is; one figure in thirty is not tied to the event, but still to its place
+        # (a figure with neither would be compared with every figure of its subject at the time)
+        place = slot_place
+        event = slot_event if rng.random() < 0.97 or place is None else None
         figures.append(dict(figure_id=f"{source_id}-f{f}", subject=subject, value=v, value_low=low, value_high=high,
                             qualifier=qualifier, unit=unit,
-                            as_of=edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 else None,
-                            place_id=slot_place if rng.random() < 0.8 else None,
-                            event_id=slot_event if rng.random() < 0.9 else None,
+                            as_of=as_of,
+                            place_id=place, event_id=event,
                             quote=quote, quote_en=f"{value} ({rng.choice(GLOSSES)})", attributed_to=who, attribution=how,
                             note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
 
@@ -498,12 +559,18 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
     return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations), len(names)
 
 
+def source_story(i: int, seed: int, cat: Catalogues) -> int:
+    """The story article i covers (an index into cat.stories)."""
+    return random.Random(f"{seed}:{i}:story").randrange(len(cat.stories))
+
+
 def source_meta(i: int, seed: int, cat: Catalogues):
     """Outlet, publication day and source_id of article i, from their own generator so that
-    another article can name it (derived_from) without replaying its draws."""
+    another article can name it (derived_from) without replaying its draws. An article appears
+    within two months of the start of its story."""
     rng = random.Random(f"{seed}:{i}:source")
     outlet = cat.outlets[rng.randrange(len(cat.outlets))]
-    pub = day(rng.randint(0, DAYS))
+    pub = day((cat.stories[source_story(i, seed, cat)][2] - DAY0).days + rng.randint(0, 60))
     return outlet, pub, f"{outlet['actor_id']}-{pub.isoformat()}-{i:05d}"
 
 

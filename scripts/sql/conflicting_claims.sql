@@ -12,6 +12,13 @@
 --   at_most and less_than = [no limit, value], vague = no limit either side.
 -- Each pair appears once, with the lower claim id as side a.
 --
+-- How it is computed (the rows are those of "every pair of claims, tested"; only the work differs):
+-- mentions are paired only within events whose claimed dates do not all overlap, and only those
+-- that end before the latest start with those that start after the earliest end; figures of one
+-- event likewise; figures without an event are paired on the place, and those without an event
+-- or a place (rare) with the figures of their subject. The work grows with the conflicts, not
+-- with the square of the claims.
+--
 -- Columns:
 --   kind: 'date' (claimed dates of an event) or 'value' (figures for one quantity).
 --   topic: The event_id (date) or the figure subject (value) the two claims are about.
@@ -34,9 +41,34 @@
 --   gap: Distance between the two intervals (days for dates, units of the figure for values).
 --   gap_unit: Unit of gap: 'day', or the figures' unit.
 WITH dated AS (
-    SELECT *
+    SELECT mention_id, event_id, claimed_start, claimed_end
     FROM mentions
     WHERE claimed_start IS NOT NULL AND claimed_end IS NOT NULL AND modality <> 'denied'
+),
+date_spread AS (
+    -- per event: the earliest last day and the latest first day claimed. Two claims conflict
+    -- only if one ends before the latest first day and the other starts after the earliest last
+    -- day, so events whose dated mentions all overlap are skipped whole.
+    SELECT event_id, min(claimed_end) AS min_end, max(claimed_start) AS max_start
+    FROM dated
+    GROUP BY event_id
+    HAVING min(claimed_end) < max(claimed_start)
+),
+date_pairs AS (
+    -- x ends before y starts: each incompatible pair once
+    SELECT
+        least(x.mention_id, y.mention_id) AS id_a,
+        greatest(x.mention_id, y.mention_id) AS id_b,
+        CAST(y.claimed_start - x.claimed_end AS DOUBLE) AS gap
+    FROM date_spread AS g
+    JOIN dated AS x ON x.event_id = g.event_id AND x.claimed_end < g.max_start
+    JOIN dated AS y ON y.event_id = g.event_id AND y.claimed_start > g.min_end
+    WHERE x.claimed_end < y.claimed_start
+),
+claimants AS (
+    -- the mentions in a conflict, found first (a semi-join) so that only they are joined whole
+    SELECT * FROM mentions
+    WHERE mention_id IN (SELECT id_a FROM date_pairs UNION ALL SELECT id_b FROM date_pairs)
 ),
 date_conflicts AS (
     SELECT
@@ -58,17 +90,20 @@ date_conflicts AS (
         b.quote AS quote_b,
         b.quote_en AS quote_en_b,
         a.source_id = b.source_id AS same_source,
-        CAST(CASE WHEN a.claimed_end < b.claimed_start THEN b.claimed_start - a.claimed_end
-                  ELSE a.claimed_start - b.claimed_end END AS DOUBLE) AS gap,
+        p.gap,
         'day' AS gap_unit
-    FROM dated AS a
-    JOIN dated AS b ON b.event_id = a.event_id AND a.mention_id < b.mention_id
+    FROM date_pairs AS p
+    JOIN claimants AS a ON a.mention_id = p.id_a
+    JOIN claimants AS b ON b.mention_id = p.id_b
     JOIN events AS e ON e.event_id = a.event_id
-    WHERE a.claimed_end < b.claimed_start OR b.claimed_end < a.claimed_start
 ),
 bounded AS (
     SELECT
-        f.*,
+        f.figure_id,
+        f.subject,
+        f.unit,
+        f.event_id,
+        f.place_id,
         round(coalesce(f.value_low, CASE f.qualifier
             WHEN 'exact' THEN f.value
             WHEN 'approx' THEN f.value * 0.9
@@ -79,14 +114,72 @@ bounded AS (
             WHEN 'at_most' THEN f.value
             WHEN 'less_than' THEN f.value END), 6) AS high,
         coalesce(f.as_of_start, s.published_earliest) AS holds_from,
-        coalesce(f.as_of_end, s.published_latest) AS holds_to,
+        coalesce(f.as_of_end, s.published_latest) AS holds_to
+    FROM figures AS f
+    JOIN sources AS s ON s.source_id = f.source_id
+),
+event_spread AS (
+    -- per subject, unit and event: the lowest upper bound and the highest lower bound. Two
+    -- figures of an event conflict only if one lies below the highest lower bound and the other
+    -- above the lowest upper bound, so events whose figures all overlap are skipped whole.
+    SELECT subject, unit, event_id, min(high) AS min_high, max(low) AS max_low
+    FROM bounded
+    WHERE event_id IS NOT NULL
+    GROUP BY subject, unit, event_id
+    HAVING min(high) < max(low)
+),
+value_candidates AS (
+    -- the same event (both given); the place, if any, must agree; x is the lower interval
+    SELECT DISTINCT least(x.figure_id, y.figure_id) AS id_a, greatest(x.figure_id, y.figure_id) AS id_b
+    FROM event_spread AS g
+    JOIN bounded AS x ON x.subject = g.subject AND x.unit = g.unit AND x.event_id = g.event_id AND x.high < g.max_low
+    JOIN bounded AS y ON y.subject = g.subject AND y.unit = g.unit AND y.event_id = g.event_id AND y.low > g.min_high
+    WHERE x.high < y.low AND x.figure_id <> y.figure_id
+      AND (x.place_id IS NULL OR y.place_id IS NULL OR x.place_id = y.place_id)
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
+    UNION ALL
+    -- x has no event; y has the same place (both given): each pair once, with the lower id
+    -- as x when y has no event either
+    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
+    FROM bounded AS x
+    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit AND y.place_id = x.place_id
+    WHERE x.event_id IS NULL AND (y.event_id IS NOT NULL OR x.figure_id < y.figure_id)
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
+      AND (x.high < y.low OR y.high < x.low)
+    UNION ALL
+    -- x has neither event nor place: any other figure of the subject (the lower id as x when y
+    -- has neither either)
+    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
+    FROM bounded AS x
+    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit
+    WHERE x.event_id IS NULL AND x.place_id IS NULL AND x.figure_id <> y.figure_id
+      AND (y.event_id IS NOT NULL OR y.place_id IS NOT NULL OR x.figure_id < y.figure_id)
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
+      AND (x.high < y.low OR y.high < x.low)
+    UNION ALL
+    -- x has a place but no event, y an event but no place
+    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
+    FROM bounded AS x
+    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit
+    WHERE x.event_id IS NULL AND x.place_id IS NOT NULL AND y.event_id IS NOT NULL AND y.place_id IS NULL
+      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
+      AND (x.high < y.low OR y.high < x.low)
+),
+shown AS (
+    SELECT
+        f.*,
+        b.low,
+        b.high,
         f.qualifier || ' ' || coalesce(
             regexp_replace(CAST(f.value AS VARCHAR), '\.0$', ''),
             coalesce(regexp_replace(CAST(f.value_low AS VARCHAR), '\.0$', ''), '')
                 || '..' || coalesce(regexp_replace(CAST(f.value_high AS VARCHAR), '\.0$', ''), '')
-        ) AS claimed
+        ) AS claimed,
+        coalesce(regexp_replace(CAST(b.low AS VARCHAR), '\.0$', ''), '') || '..'
+            || coalesce(regexp_replace(CAST(b.high AS VARCHAR), '\.0$', ''), '') AS range
     FROM figures AS f
-    JOIN sources AS s ON s.source_id = f.source_id
+    JOIN bounded AS b ON b.figure_id = f.figure_id
+    WHERE f.figure_id IN (SELECT id_a FROM value_candidates UNION SELECT id_b FROM value_candidates)
 ),
 value_conflicts AS (
     SELECT
@@ -97,28 +190,22 @@ value_conflicts AS (
         a.source_id AS source_id_a,
         a.attributed_to AS attributed_to_a,
         a.claimed AS claimed_a,
-        coalesce(regexp_replace(CAST(a.low AS VARCHAR), '\.0$', ''), '') || '..'
-            || coalesce(regexp_replace(CAST(a.high AS VARCHAR), '\.0$', ''), '') AS range_a,
+        a.range AS range_a,
         a.quote AS quote_a,
         a.quote_en AS quote_en_a,
         b.figure_id AS claim_id_b,
         b.source_id AS source_id_b,
         b.attributed_to AS attributed_to_b,
         b.claimed AS claimed_b,
-        coalesce(regexp_replace(CAST(b.low AS VARCHAR), '\.0$', ''), '') || '..'
-            || coalesce(regexp_replace(CAST(b.high AS VARCHAR), '\.0$', ''), '') AS range_b,
+        b.range AS range_b,
         b.quote AS quote_b,
         b.quote_en AS quote_en_b,
         a.source_id = b.source_id AS same_source,
         CASE WHEN a.high < b.low THEN b.low - a.high ELSE a.low - b.high END AS gap,
         a.unit AS gap_unit
-    FROM bounded AS a
-    JOIN bounded AS b
-        ON b.subject = a.subject AND b.unit = a.unit AND a.figure_id < b.figure_id
-    WHERE (a.place_id IS NULL OR b.place_id IS NULL OR a.place_id = b.place_id)
-      AND (a.event_id IS NULL OR b.event_id IS NULL OR a.event_id = b.event_id)
-      AND a.holds_from <= b.holds_to AND b.holds_from <= a.holds_to
-      AND (a.high < b.low OR b.high < a.low)
+    FROM value_candidates AS p
+    JOIN shown AS a ON a.figure_id = p.id_a
+    JOIN shown AS b ON b.figure_id = p.id_b
 )
 SELECT * FROM date_conflicts
 UNION ALL

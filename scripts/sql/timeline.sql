@@ -20,6 +20,16 @@
 --   mention_count: Number of mentions of the event across all sources.
 --   source_count: Number of distinct sources that mention the event.
 --   source_ids: The sources that mention the event, comma-separated in id order.
+WITH per_event AS (
+    -- mentions counted per event and source first: the events are joined to one row each
+    SELECT
+        event_id,
+        CAST(sum(mentions) AS BIGINT) AS mention_count,
+        count(*) AS source_count,
+        string_agg(source_id, ', ' ORDER BY source_id) AS source_ids
+    FROM (SELECT event_id, source_id, count(*) AS mentions FROM mentions GROUP BY event_id, source_id)
+    GROUP BY event_id
+)
 SELECT
     e.event_id,
     e.date,
@@ -34,13 +44,10 @@ SELECT
     p.name_en AS place_name_en,
     p.name_ar AS place_name_ar,
     e.outcome_event_id,
-    count(m.mention_id) AS mention_count,
-    count(DISTINCT m.source_id) AS source_count,
-    string_agg(DISTINCT m.source_id, ', ' ORDER BY m.source_id) AS source_ids
+    coalesce(m.mention_count, 0) AS mention_count,
+    coalesce(m.source_count, 0) AS source_count,
+    m.source_ids
 FROM events AS e
 LEFT JOIN places AS p ON p.place_id = e.place_id
-LEFT JOIN mentions AS m ON m.event_id = e.event_id
-GROUP BY
-    e.event_id, e.date, e.date_start, e.date_end, e.date_precision, e.event_type, e.status,
-    e.summary_en, e.summary_ar, e.place_id, p.name_en, p.name_ar, e.outcome_event_id
+LEFT JOIN per_event AS m ON m.event_id = e.event_id
 ORDER BY e.date_start NULLS LAST, e.date_end NULLS LAST, e.event_id

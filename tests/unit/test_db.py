@@ -397,3 +397,37 @@ def test_cookbook_outputs_are_capped_but_say_how_many_rows_there_are(tmp_path, m
     page = db.recipe_markdown(recipe, result)
     assert "Result (5 rows; the first 2 are shown; run the query for all of them):" in page
     assert page.endswith("| n |\n|---|\n| 0 |\n| 1 |\n")
+
+
+def test_a_capped_select_keeps_the_first_rows_and_counts_them_all(con, monkeypatch):
+    monkeypatch.setattr(db, "COUNT_CHUNK", 7)  # the count runs over several chunks
+    sql = "SELECT range AS n, 'x' || range AS s FROM range(25) ORDER BY n DESC"
+    result = db.run_select(con, sql, keep=4)
+    assert result.rows == [(24, "x24"), (23, "x23"), (22, "x22"), (21, "x21")]
+    assert (result.total, result.row_count) == (25, 25)
+    full = db.run_select(con, sql)
+    assert (full.total, full.row_count, full.rows[:4]) == (None, 25, result.rows)
+    assert db.run_select(con, sql, keep=100).rows == full.rows
+
+
+def test_cookbook_outputs_count_the_rows_a_capped_result_left_out(tmp_path):
+    path = tmp_path / "01-many.sql"
+    path.write_text("-- Question: How many?\nSELECT range AS n FROM range(5)\n")
+    recipe = db.read_recipes(tmp_path, tmp_path)[0]
+    import json
+
+    doc = json.loads(db.recipe_json(recipe, db.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000)))
+    assert (doc["row_count"], doc["rows_truncated"], doc["rows"]) == (20_000, True, [[0], [1]])
+    assert "Result (20000 rows; the first 2 are shown; run the query for all of them):" in db.recipe_markdown(
+        recipe, db.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000))
+
+
+@pytest.mark.parametrize("sql, total", [
+    ("FROM range(30) ORDER BY range DESC -- a comment at the end", 30),
+    ("SELECT * FROM range(12);", 12),
+    ("SUMMARIZE SELECT range AS a, range AS b FROM range(5)", 2),
+    ("EXPLAIN SELECT 1", 1),
+])
+def test_a_capped_select_counts_any_read_statement(con, sql, total):
+    result = db.run_select(con, sql, keep=1)
+    assert (len(result.rows), result.row_count) == (1, total)

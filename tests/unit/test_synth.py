@@ -120,3 +120,39 @@ def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
     assert results["rebuild"]["seconds"] > 0 and results["rebuild"]["articles"] == 3
     assert set(results["goals"]) == set(bench.GOALS)
     assert not (tmp_path / "b" / "corpus-2").exists()  # removed unless --keep
+
+
+def test_claims_agree_as_in_real_news(tmp_path):
+    """Events belong to stories that a handful of articles share; dated mentions of an event
+    agree with its date and figures of a quantity with each other, but for rare genuine
+    disagreements, so the conflicts stay a small fraction of the claims."""
+    from scripts.dates import bounds
+
+    root = tmp_path / "n"
+    synth.generate(300, 3, root, show_progress=False)
+    events = {e["event_id"]: e for e in load_yaml(root / "annotations" / "events.yaml")["events"]}
+    assert len(events) == 30 + 300 * 4 // 5
+    sources_per_event: dict[str, set] = {}
+    dated = agreeing = 0
+    values: dict[tuple, list] = {}
+    for path in sorted((root / "annotations" / "sources").glob("*.yaml")):
+        doc = load_yaml(path)
+        sid = doc["source"]["source_id"]
+        for m in doc["mentions"]:
+            sources_per_event.setdefault(m["event_id"], set()).add(sid)
+            event_date = events[m["event_id"]].get("date")
+            if m.get("claimed_date") and event_date:
+                dated += 1
+                first, last, _ = bounds(m["claimed_date"])
+                anchor = bounds(event_date)[0]
+                agreeing += first <= anchor <= last
+        for f in doc["figures"]:
+            if f["qualifier"] == "exact" and f.get("event_id"):
+                values.setdefault((f["subject"], f["event_id"]), []).append(f["value"])
+    shared = sorted(len(s) for s in sources_per_event.values())
+    assert 2 <= shared[len(shared) // 2] <= 12       # the median event: a handful of articles
+    assert shared[-1] <= 40
+    assert dated > 1000 and 0.97 <= agreeing / dated < 1.0  # mostly agree; some genuine disagreement
+    groups = [v for v in values.values() if len(v) > 1]
+    unanimous = sum(len(set(v)) == 1 for v in groups)
+    assert len(groups) > 100 and 0.8 <= unanimous / len(groups) < 1.0

@@ -1,0 +1,226 @@
+"""The analysis views against the plain "test every pair" formulation they replace, on random
+rows: conflicting_claims and timeline are written to do work in proportion to their output
+(distinct claimed ranges, equality joins per event, place or month, pre-aggregation), and must
+return exactly the rows, in the order, of the obvious quadratic query."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import duckdb
+import pytest
+
+from scripts import db
+from tests.unit.test_db import TABLES, insert
+
+# The views as they were first written: every pair of claims tested, one GROUP BY over the join.
+PAIRWISE_CONFLICTS = r"""
+WITH dated AS (
+    SELECT *
+    FROM mentions
+    WHERE claimed_start IS NOT NULL AND claimed_end IS NOT NULL AND modality <> 'denied'
+),
+date_conflicts AS (
+    SELECT
+        'date' AS kind,
+        a.event_id AS topic,
+        e.summary_en AS topic_en,
+        a.mention_id AS claim_id_a,
+        a.source_id AS source_id_a,
+        a.attributed_to AS attributed_to_a,
+        a.claimed_date AS claimed_a,
+        CAST(a.claimed_start AS VARCHAR) || '..' || CAST(a.claimed_end AS VARCHAR) AS range_a,
+        a.quote AS quote_a,
+        a.quote_en AS quote_en_a,
+        b.mention_id AS claim_id_b,
+        b.source_id AS source_id_b,
+        b.attributed_to AS attributed_to_b,
+        b.claimed_date AS claimed_b,
+        CAST(b.claimed_start AS VARCHAR) || '..' || CAST(b.claimed_end AS VARCHAR) AS range_b,
+        b.quote AS quote_b,
+        b.quote_en AS quote_en_b,
+        a.source_id = b.source_id AS same_source,
+        CAST(CASE WHEN a.claimed_end < b.claimed_start THEN b.claimed_start - a.claimed_end
+                  ELSE a.claimed_start - b.claimed_end END AS DOUBLE) AS gap,
+        'day' AS gap_unit
+    FROM dated AS a
+    JOIN dated AS b ON b.event_id = a.event_id AND a.mention_id < b.mention_id
+    JOIN events AS e ON e.event_id = a.event_id
+    WHERE a.claimed_end < b.claimed_start OR b.claimed_end < a.claimed_start
+),
+bounded AS (
+    SELECT
+        f.*,
+        round(coalesce(f.value_low, CASE f.qualifier
+            WHEN 'exact' THEN f.value
+            WHEN 'approx' THEN f.value * 0.9
+            WHEN 'at_least' THEN f.value END), 6) AS low,
+        round(coalesce(f.value_high, CASE f.qualifier
+            WHEN 'exact' THEN f.value
+            WHEN 'approx' THEN f.value * 1.1
+            WHEN 'at_most' THEN f.value
+            WHEN 'less_than' THEN f.value END), 6) AS high,
+        coalesce(f.as_of_start, s.published_earliest) AS holds_from,
+        coalesce(f.as_of_end, s.published_latest) AS holds_to,
+        f.qualifier || ' ' || coalesce(
+            regexp_replace(CAST(f.value AS VARCHAR), '\.0$', ''),
+            coalesce(regexp_replace(CAST(f.value_low AS VARCHAR), '\.0$', ''), '')
+                || '..' || coalesce(regexp_replace(CAST(f.value_high AS VARCHAR), '\.0$', ''), '')
+        ) AS claimed
+    FROM figures AS f
+    JOIN sources AS s ON s.source_id = f.source_id
+),
+value_conflicts AS (
+    SELECT
+        'value' AS kind,
+        a.subject AS topic,
+        a.subject || ' (' || a.unit || ')' AS topic_en,
+        a.figure_id AS claim_id_a,
+        a.source_id AS source_id_a,
+        a.attributed_to AS attributed_to_a,
+        a.claimed AS claimed_a,
+        coalesce(regexp_replace(CAST(a.low AS VARCHAR), '\.0$', ''), '') || '..'
+            || coalesce(regexp_replace(CAST(a.high AS VARCHAR), '\.0$', ''), '') AS range_a,
+        a.quote AS quote_a,
+        a.quote_en AS quote_en_a,
+        b.figure_id AS claim_id_b,
+        b.source_id AS source_id_b,
+        b.attributed_to AS attributed_to_b,
+        b.claimed AS claimed_b,
+        coalesce(regexp_replace(CAST(b.low AS VARCHAR), '\.0$', ''), '') || '..'
+            || coalesce(regexp_replace(CAST(b.high AS VARCHAR), '\.0$', ''), '') AS range_b,
+        b.quote AS quote_b,
+        b.quote_en AS quote_en_b,
+        a.source_id = b.source_id AS same_source,
+        CASE WHEN a.high < b.low THEN b.low - a.high ELSE a.low - b.high END AS gap,
+        a.unit AS gap_unit
+    FROM bounded AS a
+    JOIN bounded AS b
+        ON b.subject = a.subject AND b.unit = a.unit AND a.figure_id < b.figure_id
+    WHERE (a.place_id IS NULL OR b.place_id IS NULL OR a.place_id = b.place_id)
+      AND (a.event_id IS NULL OR b.event_id IS NULL OR a.event_id = b.event_id)
+      AND a.holds_from <= b.holds_to AND b.holds_from <= a.holds_to
+      AND (a.high < b.low OR b.high < a.low)
+)
+SELECT * FROM date_conflicts
+UNION ALL
+SELECT * FROM value_conflicts
+ORDER BY kind, topic, claim_id_a, claim_id_b
+"""
+
+JOINED_TIMELINE = r"""
+SELECT
+    e.event_id,
+    e.date,
+    e.date_start,
+    e.date_end,
+    e.date_precision,
+    e.event_type,
+    e.status,
+    e.summary_en,
+    e.summary_ar,
+    e.place_id,
+    p.name_en AS place_name_en,
+    p.name_ar AS place_name_ar,
+    e.outcome_event_id,
+    count(m.mention_id) AS mention_count,
+    count(DISTINCT m.source_id) AS source_count,
+    string_agg(DISTINCT m.source_id, ', ' ORDER BY m.source_id) AS source_ids
+FROM events AS e
+LEFT JOIN places AS p ON p.place_id = e.place_id
+LEFT JOIN mentions AS m ON m.event_id = e.event_id
+GROUP BY
+    e.event_id, e.date, e.date_start, e.date_end, e.date_precision, e.event_type, e.status,
+    e.summary_en, e.summary_ar, e.place_id, p.name_en, p.name_ar, e.outcome_event_id
+ORDER BY e.date_start NULLS LAST, e.date_end NULLS LAST, e.event_id
+"""
+
+SUBJECTS = [("us_troops_in_iraq", "person"), ("distance", "km"), ("advisers_remaining", "person")]
+QUALIFIERS = ["exact", "approx", "at_least", "at_most", "less_than", "range", "vague"]
+
+
+def random_rows(con, rng: random.Random):
+    """A small corpus where everything is likely to collide: few events, places, subjects and days."""
+    day0 = dt.date(2025, 1, 1)
+
+    def day(lo=0, hi=120):
+        return day0 + dt.timedelta(days=rng.randint(lo, hi))
+
+    places = ["p1", "p2", "p3"]
+    for p in places:
+        insert(con, "places", place_id=p, name_en=p.upper(), name_ar="م", kind="country")
+    sources = []
+    for k in range(6):
+        sid, first = f"s{k}", day()
+        last = first + dt.timedelta(days=rng.choice((0, 0, 2, 40)))
+        insert(con, "sources", source_id=sid, outlet_actor_id=f"{sid}-outlet", outlet_en=sid, outlet_ar="م", title_en="t",
+               language="ar", published=str(first), published_earliest=first, published_latest=last,
+               published_precision="day", published_basis="stated", published_note="n", article_path=f"articles/{sid}.txt",
+               article_sha256="0" * 64, chars=10)
+        insert(con, "actors", actor_id=f"{sid}-outlet", name_en=sid, name_ar="م", kind="news_outlet")
+        sources.append(sid)
+    events = [f"e{k}" for k in range(5)]
+    for e in events:
+        start = day()
+        insert(con, "events", event_id=e, event_type="other", status="occurred", summary_en=e, summary_ar="ح",
+               date=str(start), date_start=start, date_end=start, date_precision="day",
+               place_id=rng.choice(places + [None]))
+    insert(con, "events", event_id="unmentioned", event_type="other", status="occurred", summary_en="u", summary_ar="ح")
+    for k in range(60):
+        sid = rng.choice(sources)
+        start = day() if rng.random() < 0.8 else None
+        end = None if start is None else start + dt.timedelta(days=rng.choice((0, 0, 0, 5, 30, 300)))
+        insert(con, "mentions", mention_id=f"m{k:03d}", source_id=sid, event_id=rng.choice(events), quote="ق",
+               char_start=k, char_end=k + 1, quote_en="q", claimed_date=None if start is None else str(start),
+               claimed_start=start, claimed_end=end, modality=rng.choice(("reported", "reported", "denied", "planned")),
+               attributed_to=f"{sid}-outlet", attribution="outlet_statement")
+    for k in range(80):
+        sid = rng.choice(sources)
+        subject, unit = rng.choice(SUBJECTS)
+        qualifier, value = rng.choice(QUALIFIERS), float(rng.choice((10, 20, 25, 40, 100)))
+        low = high = None
+        if qualifier == "range":
+            low, high, value = value, value + rng.choice((5, 50)), None
+        elif qualifier in ("at_least", "vague"):
+            low, value = value, None
+        elif qualifier in ("at_most", "less_than"):
+            high, value = value, None
+        as_of = day() if rng.random() < 0.6 else None
+        as_of_end = None if as_of is None else as_of + dt.timedelta(days=rng.choice((0, 0, 31, 200)))
+        insert(con, "figures", figure_id=f"f{k:03d}", source_id=sid, subject=subject, value=value, value_low=low,
+               value_high=high, qualifier=qualifier, unit=unit, as_of_start=as_of, as_of_end=as_of_end,
+               place_id=rng.choice(places + [None]), event_id=rng.choice(events + [None, None]), quote="ق",
+               char_start=k, char_end=k + 1, quote_en="q", attributed_to=f"{sid}-outlet", attribution="outlet_statement")
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    db.create_tables(connection, TABLES)
+    db.create_views(connection, db.read_views())
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_conflicting_claims_equals_every_pair_tested(con, seed):
+    random_rows(con, random.Random(seed))
+    got = con.sql("SELECT * FROM conflicting_claims")
+    want = con.sql(PAIRWISE_CONFLICTS)
+    assert (got.columns, got.types) == (want.columns, want.types)
+    got, want = got.fetchall(), want.fetchall()
+    assert got == want
+    kinds = {r[0] for r in got}
+    assert kinds == {"date", "value"}, kinds  # the random rows do produce both kinds of conflict
+    assert len(got) > 10
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_timeline_equals_the_joined_group_by(con, seed):
+    random_rows(con, random.Random(seed))
+    got, want = con.sql("SELECT * FROM timeline"), con.sql(JOINED_TIMELINE)
+    assert (got.columns, got.types) == (want.columns, want.types)
+    got = got.fetchall()
+    assert got == want.fetchall()
+    assert got[-1][0] == "unmentioned" and got[-1][13:] == (0, 0, None)
+    assert sum(r[13] for r in got) == 60
