@@ -369,7 +369,7 @@ class Steps:
     """One progress bar over every measured step, on a terminal only."""
 
     def __init__(self, total: int):
-        from scripts.synth import progress
+        from scripts.progress import progress
 
         self.bar = progress(total, "bench")
 

@@ -42,6 +42,8 @@ import sys
 import time
 from pathlib import Path
 
+from scripts.progress import Quiet, progress
+
 REPO = Path(__file__).resolve().parent.parent
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 WORD = re.compile(r"\S+")
@@ -576,30 +578,6 @@ def source_meta(i: int, seed: int, cat: Catalogues):
 
 # --- driver --------------------------------------------------------------------------------------------------------
 
-def progress(total: int, label: str):
-    """A rich progress bar on a terminal; a no-op in CI and logs."""
-    if not sys.stderr.isatty():
-        return _Quiet()
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
-    bar.task = bar.add_task(label, total=total)
-    return bar
-
-
-class _Quiet:
-    task = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def advance(self, task, n=1):
-        pass
-# --- driver --------------------------------------------------------------------------------------------------------
-
 _WORKER: dict = {}
 
 
@@ -636,7 +614,7 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
     args = (seed, cat, pool, out)
     unnamed, counts = [], [0, 0, 0, 0]
     jobs = max(1, min(jobs, n_articles // 200 or 1))  # a pool only pays off on larger corpora
-    with (progress(n_articles, "synth") if show_progress else _Quiet()) as bar:
+    with (progress(n_articles, "synth") if show_progress else Quiet()) as bar:
         if jobs == 1:
             _init_worker(args)
             results = map(_write_article, range(n_articles))
