@@ -1,7 +1,7 @@
 """Row cache: the rows each annotation file gave at the last build, reused while it is unchanged.
 
 A file's rows depend only on its bytes, its article's bytes (source files) and the code
-and schemas that make rows. build/cache/ keeps, from the last build, one Arrow IPC file
+and schemas that make rows. build/cache/current/ keeps, from the last build, one Arrow IPC file
 per table (rows with their _path/_line origin) and files.arrow (per annotation file: its
 sha256, its article and the article's sha256, the line of its `source:` record). A file
 is read again when any of those hashes differs, or when the code that makes rows changed
@@ -60,8 +60,16 @@ def sha256_bytes(path: Path) -> str | None:
         return None
 
 
+def _sha256_all(paths: list[Path]) -> list[str | None]:
+    """sha256 of many files, in threads (hashlib releases the GIL), a few hundred per task."""
+    chunks = [paths[i:i + 256] for i in range(0, len(paths), 256)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [digest for chunk in pool.map(lambda c: [sha256_bytes(p) for p in c], chunks) for digest in chunk]
+
+
 def cache_dir(root: Path) -> Path:
-    return Path(root) / "build" / "cache"
+    """The live cache. Everything the cache writes stays under build/cache/."""
+    return Path(root) / "build" / "cache" / "current"
 
 
 def _read(path: Path, schema: pa.Schema) -> pa.Table:
@@ -90,9 +98,8 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
     candidates = [(path, known[display]) for path, display, kind in jobs
                   if display in known and known[display].kind == kind]
     articles = sorted({info.article_path for _, info in candidates if info.article_path is not None})
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # hashlib releases the GIL
-        digests = list(pool.map(sha256_bytes, [path for path, _ in candidates]))
-        article_digests = dict(zip(articles, pool.map(sha256_bytes, [Path(root) / a for a in articles])))
+    digests = _sha256_all([path for path, _ in candidates])
+    article_digests = dict(zip(articles, _sha256_all([Path(root) / a for a in articles])))
     return {info.path: info for (path, info), digest in zip(candidates, digests)
             if digest == info.sha256 and (info.article_path is None or article_digests[info.article_path] == info.article_sha256)}
 
@@ -100,15 +107,16 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
 def save(root: Path, files: list[FileInfo], rows: dict[str, pa.Table]):
     """Replace the cache with these files and rows (written aside, then swapped in)."""
     folder = cache_dir(root)
-    staging = folder.with_name(f".cache-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    for stale in folder.parent.glob(".*-*") if folder.parent.exists() else []:  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = folder.with_name(f".new-{os.getpid()}")
     staging.mkdir(parents=True)
     meta = {"version": version()}
     columns = {name: [getattr(f, name) for f in files] for name in FILES.names}
     _write(staging / "files.arrow", pa.table(columns, schema=FILES).replace_schema_metadata(meta))
     for name, table in load_tables().items():
         _write(staging / f"{name}.arrow", rows[name].cast(with_origin(table)).replace_schema_metadata(meta))
-    old = folder.with_name(f".cache-old-{os.getpid()}")
+    old = folder.with_name(f".old-{os.getpid()}")
     if folder.exists():
         os.replace(folder, old)
     os.replace(staging, folder)

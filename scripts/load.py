@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from json.decoder import scanstring as _json_string
 from functools import lru_cache
@@ -397,11 +398,13 @@ def load_file(path: Path, display: str, kind: str) -> tuple[Record | None, list]
     return doc, []
 
 
-def file_kind(rel: Path) -> str | None:
-    if rel.parts[0] == "sources" and len(rel.parts) == 2 and rel.suffix == ".yaml":
+def file_kind(rel) -> str | None:
+    """The kind of an annotation file from its path below annotations/ (a Path or a posix string)."""
+    parts = rel.split("/") if isinstance(rel, str) else list(rel.parts)
+    if len(parts) == 2 and parts[0] == "sources" and parts[1].endswith(".yaml") and parts[1] != ".yaml":
         return "source_file"
-    if len(rel.parts) == 1 and rel.name in CATALOGUES:
-        return CATALOGUES[rel.name]
+    if len(parts) == 1 and parts[0] in CATALOGUES:
+        return CATALOGUES[parts[0]]
     return None
 
 
@@ -414,15 +417,22 @@ def annotation_files(root: Path) -> tuple[list[tuple[Path, str, str]], Collector
     if not base.is_dir():
         problems.add("annotations", 1, "folder annotations/ is missing")
         return [], problems
+    # os.walk and strings, not rglob and Paths: a tenth of the time on 10,000 files.
+    found = []
+    for folder, _, names in os.walk(base):
+        below = os.path.relpath(folder, base).replace(os.sep, "/")
+        for name in names:
+            if os.path.isfile(os.path.join(folder, name)):
+                found.append(name if below == "." else f"{below}/{name}")
     jobs = []
-    for path in sorted(p for p in base.rglob("*") if p.is_file()):
-        display = path.relative_to(root).as_posix()
-        kind = file_kind(path.relative_to(base))
+    for rel in sorted(found):
+        display = f"annotations/{rel}"
+        kind = file_kind(rel)
         if kind is None:
             problems.add(display, 1, "unexpected file in annotations/",
                          "catalogues are places.yaml, actors.yaml, events.yaml; articles go in sources/<source_id>.yaml")
         else:
-            jobs.append((path, display, kind))
+            jobs.append((base / rel, display, kind))
     for name in CATALOGUES:
         if not (base / name).is_file():
             problems.add(f"annotations/{name}", 1, "catalogue file is missing")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,11 @@ from scripts.load import annotation_files, key_line, load_file
 from scripts.locate import locate
 from scripts.metadata import load_tables
 from scripts.progress import progress
-from scripts.tables import in_key_order, tables, to_arrow, with_origin
+from scripts.tables import in_key_order, merged_in_key_order, tables, to_arrow, with_origin
 
 PARALLEL_FROM = 64   # files to read; below this, starting worker processes costs more than it saves
 PER_FILE_ARROWS = ("load", "locate", "tables")
+MERGE_UP_TO = 10_000  # rows changed in a table: up to this many, they are merged into the cached order
 
 
 BATCH = 64           # files per task of a worker: rows are turned into Arrow once per batch
@@ -45,7 +47,8 @@ class FileResult:
 @dataclass
 class Batch:
     files: list[FileResult]
-    tables: dict[str, bytes]             # rows of the batch's files without problems, as Arrow IPC streams
+    tables: dict                         # rows of the batch's files without problems: Arrow IPC bytes from
+                                         # a worker, Arrow tables once received (_received)
     seconds: dict[str, float]            # per arrow, summed over the batch
 
 
@@ -54,6 +57,27 @@ class Built:
     root: Path
     tables: dict[str, pa.Table]          # every row, with its _path/_line origin, in key order
     stats: dict = field(default_factory=dict)
+    saving: ThreadPoolExecutor | None = None
+    saved: Future | None = None          # the row cache being written (check(save_in_background=True))
+
+    def wait_for_cache(self):
+        """Wait for the row cache to be written. Not written (a full disk, say) is only a
+        warning: the cache is a memo, and the build itself has succeeded or failed already."""
+        if self.saved is None:
+            return
+        try:
+            self.stats["cache_seconds"] += self.saved.result()
+        except OSError as e:
+            print(f"warning: the row cache (build/cache) was not saved: {e}", file=sys.stderr)
+        finally:
+            self.saving.shutdown()
+            self.saved = self.saving = None
+
+
+def _timed_save(root: Path, infos, rows) -> float:
+    t = time.perf_counter()
+    cache.save(root, infos, rows)
+    return time.perf_counter() - t
 
 
 def _file(root: Path, path: Path, display: str, kind: str, seconds: dict) -> tuple[FileResult, dict]:
@@ -111,18 +135,28 @@ def _to_ipc(table: pa.Table) -> bytes:
 
 
 def _from_ipc(data: bytes) -> pa.Table:
-    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()  # zero-copy: the rows stay in `data`
+    """The rows, copied into Arrow's memory pool. Left in the bytes object, freed rows would
+    return to the C heap, which the sort's Arrow allocations cannot reuse: the peak memory
+    of a large build was a third higher."""
+    buffer = pa.allocate_buffer(len(data))
+    memoryview(buffer).cast("B")[:] = data
+    return pa.ipc.open_stream(buffer).read_all()
+
+
+def _received(batch: Batch) -> Batch:
+    batch.tables = {name: _from_ipc(data) for name, data in batch.tables.items()}
+    return batch
 
 
 def _batches(root: Path, jobs) -> list[Batch]:
     """Batches of files over the available cores; a few files stay in this process."""
     if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [rows_of_files(root, jobs)]
+        return [_received(rows_of_files(root, jobs))]
     chunks = [jobs[i:i + BATCH] for i in range(0, len(jobs), BATCH)]
     batches = []
     with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool, progress(len(jobs), "build: files") as bar:
         for batch in pool.map(rows_of_files, [root] * len(chunks), chunks):
-            batches.append(batch)
+            batches.append(_received(batch))
             bar.advance(bar.task, len(batch.files))
     return batches
 
@@ -148,13 +182,30 @@ def _concat(name: str, pieces: list[pa.Table]) -> pa.Table:
     return pa.concat_tables([schema.empty_table(), *pieces]) if pieces else schema.empty_table()
 
 
+def _in_order(schema, old: pa.Table | None, new: pa.Table, stale: pa.Array | None) -> pa.Table:
+    """One table in key order: the cached rows `old` (in key order already) without those of
+    the `stale` files, and the `new` rows."""
+    if old is None:
+        return in_key_order(schema, new)
+    dropped = pc.is_in(old.column("_path"), value_set=stale) if stale is not None else None
+    drop = pc.indices_nonzero(dropped).to_pylist() if dropped is not None else []
+    if len(drop) + new.num_rows <= MERGE_UP_TO:
+        return merged_in_key_order(schema, old, drop, new)
+    keep = pa.chunked_array([*(pc.invert(dropped).chunks if dropped is not None else [pc.is_valid(old.column("_path")).combine_chunks()]),
+                             *pc.is_valid(new.column("_path")).chunks], pa.bool_())
+    return in_key_order(schema, pa.concat_tables([old, new]), keep)
+
+
 def _only(table: pa.Table, paths) -> pa.Table:
     """The rows of a table that come from the given files."""
     return table.filter(pc.is_in(table.column("_path"), value_set=pa.array(sorted(paths), pa.string())))
 
 
-def check(root: Path, use_cache: bool = True, save_cache: bool = True) -> Built:
+def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_background: bool = False) -> Built:
     """Arrows 1-4: every file's rows (from the cache where unchanged), all of them validated.
+
+    save_in_background: the row cache is written in a thread while the caller goes on
+    (writing the tables); the caller then calls built.wait_for_cache().
 
     Problems of single files (YAML, schema, quotes, dates) stop the build before the
     cross-file rules run, since a missing file would make them report ghosts; a failed
@@ -184,53 +235,54 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True) -> Built:
     t = time.perf_counter()
     schemas = load_tables()
     names = list(schemas)
-    new_rows = {name: _concat(name, [_from_ipc(b.tables[name]) for b in batches if name in b.tables]) for name in names}
+    new_rows = {name: _concat(name, [b.tables[name] for b in batches if name in b.tables]) for name in names}
     del batches, results
     if refused:
         new_rows = {name: _only(table, good) for name, table in new_rows.items()}
     row_problems = check_rows(new_rows, root)
+    pa.default_memory_pool().release_unused()
     stats["row_checks_seconds"] = time.perf_counter() - t
 
-    # One table per name: the cached rows (only memory-mapped) and the new ones. Cached rows
-    # of files changed, removed or refused since are left out by the sort, through `keep`.
+    # Per table: the cached rows (memory-mapped, already in key order) less those of files
+    # changed, removed or refused since, and the new rows; put in key order one table at a
+    # time, so that only one unsorted table is held alongside the sorted ones.
     wanted = {path: info for path, info in {**hits, **good}.items() if path not in refused}
-    stale = bool(set(known) - set(hits) - refused) or bool(refused & set(hits))
-    current = pa.array(sorted(p for p in hits if p not in refused), pa.string())
-    rows, keep = {}, {}
-    for name in names:
-        old = [cached[name]] if name in cached else []
-        rows[name] = _concat(name, [*old, new_rows[name]])
-        if stale:
-            keep[name] = pa.chunked_array([*(pc.is_in(t.column("_path"), value_set=current) for t in old),
-                                           pc.is_valid(new_rows[name].column("_path"))], pa.bool_())
-    del new_rows, cached
+    stale = sorted((set(known) - set(hits)) | (refused & set(hits)))
+    stale = pa.array(stale, pa.string()) if stale else None
     failed = {p.path for p in row_problems}
+
+    def in_order(name):
+        return _in_order(schemas[name], cached.pop(name, None), new_rows.pop(name), stale)
+
     if problems.problems:
         if use_cache and save_cache:  # keep every file that passed its own checks: fixing one of many stays quick
             t = time.perf_counter()
             infos = sorted((i for i in wanted.values() if i.path not in failed), key=lambda i: i.path)
-            cache.save(root, infos, {name: _only(in_key_order(schemas[name], table, keep.get(name)), [i.path for i in infos])
-                                     for name, table in rows.items()})
+            cache.save(root, infos, {name: _only(in_order(name), [i.path for i in infos]) for name in names})
             stats["cache_seconds"] += time.perf_counter() - t
         problems.raise_if_any()
 
     t = time.perf_counter()
     built = Built(root, {}, stats)
-    for name in names:  # one table at a time, so that only one unsorted table is held alongside the sorted ones
-        built.tables[name] = in_key_order(schemas[name], rows.pop(name), keep.pop(name, None))
+    for name in names:
+        built.tables[name] = in_order(name)
+        pa.default_memory_pool().release_unused()  # hand the unsorted copy back before the next sort
     stats["sort_seconds"] = time.perf_counter() - t
     if use_cache and save_cache:
-        t = time.perf_counter()
         infos = sorted((i for i in wanted.values() if i.path not in failed), key=lambda i: i.path)
         kept = built.tables if not failed else {n: _only(tb, [i.path for i in infos]) for n, tb in built.tables.items()}
-        cache.save(root, infos, kept)
-        stats["cache_seconds"] += time.perf_counter() - t
+        built.saving = ThreadPoolExecutor(max_workers=1)
+        built.saved = built.saving.submit(_timed_save, root, infos, kept)
+        if not save_in_background:
+            built.wait_for_cache()
     t = time.perf_counter()
     problems.problems.extend(row_problems)
     problems.problems.extend(validate(built))
     stats["validate_seconds"] = time.perf_counter() - t + stats["row_checks_seconds"]
     stats["check_seconds"] = time.perf_counter() - started
-    problems.raise_if_any()
+    if problems.problems:
+        built.wait_for_cache()  # a failed build still leaves a whole cache behind, not a half-written one
+        problems.raise_if_any()
     return built
 
 
@@ -239,4 +291,8 @@ def build(root: Path, partition: str | None = None, use_cache: bool = True) -> P
     from scripts.package import describe
     from scripts.write import publish, write
 
-    return publish(describe(write(check(root, use_cache), root, partition)))
+    built = check(root, use_cache, save_in_background=True)
+    try:  # the row cache is written meanwhile, from the same (read-only) tables
+        return publish(describe(write(built, root, partition)))
+    finally:
+        built.wait_for_cache()

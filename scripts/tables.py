@@ -8,6 +8,8 @@ name the line of a problem and write leaves out.
 """
 from __future__ import annotations
 
+import bisect
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -117,3 +119,44 @@ def in_key_order(table: Table, rows: pa.Table, keep=None) -> pa.Table:
     if keep is not None:
         order = order.filter(keep.take(order))
     return rows.take(order)
+
+
+class _Keys:
+    """The primary keys of a sorted table as a sequence bisect can search (read row by row:
+    a search touches about twenty rows). Empty parts sort first, as in in_key_order."""
+
+    def __init__(self, table: Table, rows: pa.Table):
+        self.columns = [rows.column(k) for k in table.primary_key]
+        self.length = rows.num_rows
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, i):
+        return _key_of(c[i].as_py() for c in self.columns)
+
+
+def _key_of(values) -> tuple:
+    return tuple((v is not None, v) for v in values)
+
+
+def merged_in_key_order(table: Table, cached: pa.Table, drop: list[int], new: pa.Table) -> pa.Table:
+    """in_key_order of (cached rows without the rows `drop`) + new rows, where cached is
+    already in key order and the changes are few: each new row is placed by binary search
+    and the result is slices of the cached table around them, so nothing large is copied.
+    The result has many chunks; write makes each table contiguous, so files do not depend on it."""
+    new = in_key_order(table, new)
+    keys = _Keys(table, cached)
+    new_keys = [_key_of(values) for values in zip(*(new.column(k).to_pylist() for k in table.primary_key))]
+    events = sorted([(bisect.bisect_right(keys, key), 0, j) for j, key in enumerate(new_keys)] +
+                    [(i, 1, None) for i in drop])
+    pieces, at = [], 0
+    for position, kind, j in events:
+        pieces.append(cached.slice(at, position - at))
+        if kind == 0:      # a new row goes before cached row `position`
+            pieces.append(new.slice(j, 1))
+            at = position
+        else:              # cached row `position` is left out
+            at = position + 1
+    pieces.append(cached.slice(at))
+    return pa.concat_tables([p for p in pieces if p.num_rows] or [cached.slice(0, 0)])
