@@ -17,8 +17,9 @@ import hashlib
 import os
 import shutil
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,8 +32,13 @@ from scripts.tables import with_origin
 SCRIPTS = Path(__file__).resolve().parent
 # The modules whose code decides a file's rows and its row checks (with the schemas and library versions).
 CODE_FILES = ("cache.py", "load.py", "locate.py", "tables.py", "dates.py", "metadata.py", "pipeline.py", "validate.py")
-FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()),
-                   ("article_path", pa.string()), ("article_sha256", pa.string()), ("source_line", pa.int32())])
+FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()), ("stat", pa.string()),
+                   ("article_path", pa.string()), ("article_sha256", pa.string()), ("article_stat", pa.string()),
+                   ("source_line", pa.int32())])
+# A file whose size and modification time (ns) are as recorded is taken as unchanged without
+# hashing it (as git and make do), but only if it had been modified at least this long before
+# it was read: an edit within the same clock tick as the read would keep its time.
+SETTLED_NS = 2 * 10**9
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,21 @@ class FileInfo:
     path: str                    # as shown in messages: annotations/...
     kind: str
     sha256: str
+    stat: str | None = None      # "size:mtime_ns" when read, if settled (see SETTLED_NS)
     article_path: str | None = None
     article_sha256: str | None = None
+    article_stat: str | None = None
     source_line: int | None = None
+
+
+def settled_stat(path: Path) -> str | None:
+    """"size:mtime_ns" of a file, taken before reading it; None if it may still be changing
+    (modified less than SETTLED_NS ago) or is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}" if st.st_mtime_ns < time.time_ns() - SETTLED_NS else None
 
 
 @lru_cache(maxsize=1)
@@ -94,14 +112,33 @@ def open_cache(root: Path) -> tuple[dict[str, FileInfo], dict[str, pa.Table]]:
 
 
 def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInfo]:
-    """The files among jobs (path, display, kind) whose cached rows still hold."""
+    """The files among jobs (path, display, kind) whose cached rows still hold: the file and
+    its article have the recorded size and time (settled), or else the recorded sha256."""
     candidates = [(path, known[display]) for path, display, kind in jobs
                   if display in known and known[display].kind == kind]
-    articles = sorted({info.article_path for _, info in candidates if info.article_path is not None})
-    digests = _sha256_all([path for path, _ in candidates])
-    article_digests = dict(zip(articles, _sha256_all([Path(root) / a for a in articles])))
-    return {info.path: info for (path, info), digest in zip(candidates, digests)
-            if digest == info.sha256 and (info.article_path is None or article_digests[info.article_path] == info.article_sha256)}
+    recorded = {info.article_path: info for _, info in candidates if info.article_path is not None}
+    names = sorted(recorded)
+    article = dict(zip(names, _same_content([(Path(root) / a, recorded[a].article_sha256, recorded[a].article_stat)
+                                              for a in names])))
+    hits = {}
+    for (path, info), (same, stat) in zip(candidates, _same_content([(p, i.sha256, i.stat) for p, i in candidates])):
+        if same and (info.article_path is None or article[info.article_path][0]):
+            article_stat = article[info.article_path][1] if info.article_path else None
+            hits[info.path] = replace(info, stat=stat, article_stat=article_stat)
+    return hits
+
+
+def _same_content(files: list[tuple[Path, str, str | None]]) -> list[tuple[bool, str | None]]:
+    """Per (path, recorded sha256, recorded stat): (is the file the same, its settled stat
+    now). By its stat where one was recorded and still matches; by hashing it otherwise."""
+    out = []
+    for path, _, stat in files:
+        now = settled_stat(path)
+        out.append((stat is not None and now == stat, now))
+    rest = [i for i, (same, _) in enumerate(out) if not same]
+    for i, digest in zip(rest, _sha256_all([files[i][0] for i in rest])):
+        out[i] = (digest is not None and digest == files[i][1], out[i][1])
+    return out
 
 
 def save(root: Path, files: list[FileInfo], rows: dict[str, pa.Table]):

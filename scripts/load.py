@@ -98,9 +98,9 @@ def _construct_record(loader, node):
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_record)
 
 
-def parse_yaml(path: Path, display: str, problems: Collector):
+def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None = None):
     """Parse one file; on any problem record it and return None."""
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if len(data) > MAX_FILE_BYTES:
         problems.add(display, 1, f"file is {len(data) / 1e6:.1f} MB; annotation files are limited to {MAX_FILE_BYTES // 2**20} MB",
                      "split the file or check that it is really an annotation file")
@@ -377,10 +377,10 @@ def _inline_leaves(node, defs):
     return {k: _inline_leaves(v, defs) for k, v in node.items()}
 
 
-def load_file(path: Path, display: str, kind: str) -> tuple[Record | None, list]:
+def load_file(path: Path, display: str, kind: str, data: bytes | None = None) -> tuple[Record | None, list]:
     """Parse and check one annotation file: (the document, or None; its problems)."""
     problems = Collector()
-    doc = parse_yaml(path, display, problems)
+    doc = parse_yaml(path, display, problems, data)
     if doc is None:
         return None, problems.problems
     if not isinstance(doc, Record):

@@ -10,11 +10,12 @@ main process never holds parsed YAML or article texts, only Arrow rows.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -84,18 +85,22 @@ def _file(root: Path, path: Path, display: str, kind: str, seconds: dict) -> tup
     """Arrows 1-3 for one file: parse and check it, locate its quotes, make its column values."""
     problems = Collector()
     t = time.perf_counter()
-    digest = cache.sha256_bytes(path)
-    doc, found = load_file(path, display, kind)
+    stat = cache.settled_stat(path)  # before reading: what the cache records must be no newer than the bytes
+    data = path.read_bytes()
+    doc, found = load_file(path, display, kind, data)
     problems.problems.extend(found)
     seconds["load"] += time.perf_counter() - t
     if doc is None:
         return FileResult(None, problems.problems), {}
     t = time.perf_counter()
-    article, spans, info = None, {}, cache.FileInfo(display, kind, digest)
+    article, spans = None, {}
+    info = cache.FileInfo(display, kind, hashlib.sha256(data).hexdigest(), stat)
     if kind == "source_file":
         source = doc["source"]
+        article_stat = cache.settled_stat(Path(root) / source["article_path"])
         article, spans = locate(doc, root, problems)
-        info = cache.FileInfo(display, kind, digest, source["article_path"], article.sha256 if article else None, source.line)
+        info = replace(info, article_path=source["article_path"], article_sha256=article.sha256 if article else None,
+                       article_stat=article_stat, source_line=source.line)
     seconds["locate"] += time.perf_counter() - t
     t = time.perf_counter()
     columns = {} if problems.problems else tables(doc, kind, display, article, spans, problems)

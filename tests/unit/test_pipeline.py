@@ -122,3 +122,32 @@ def test_merging_into_the_cached_order_equals_sorting(real):
             keys = schema.primary_key
             assert merged.select(keys).to_pylist() == expected.select(keys).to_pylist(), (name, trial)
             assert sorted(map(str, merged.to_pylist())) == sorted(map(str, expected.to_pylist())), (name, trial)
+
+
+def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, monkeypatch):
+    import os
+    import time
+
+    import scripts.cache as cache
+
+    hashed = []
+    real_hash = cache._sha256_all
+    monkeypatch.setattr(cache, "_sha256_all", lambda paths: hashed.extend(paths) or real_hash(paths))
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path in [*(mini / "annotations").rglob("*.yaml"), *(mini / "articles").glob("*.txt")]:
+        os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    check(mini)
+    warm = check(mini)
+    assert (warm.stats["files_read"], hashed) == (0, [])  # nothing hashed: every stat is as recorded
+
+    text = (mini / A).read_text(encoding="utf-8")  # same size, other bytes: the time tells
+    (mini / A).write_text(text.replace("a US convoy set off", "a US convoy set of!"), encoding="utf-8")
+    edited = check(mini)
+    assert edited.stats["files_read"] == 1 and "a US convoy set of! yesterday" in edited.tables["mentions"].column("quote_en").to_pylist()
+
+    b = mini / "annotations/sources/outlet-b-2026-01-19.yaml"
+    os.utime(b, ns=(an_hour_ago + 10**9, an_hour_ago + 10**9))  # touched, same bytes: hashed once, then known again
+    hashed.clear()
+    assert check(mini).stats["files_read"] == 0 and b in hashed
+    hashed.clear()
+    assert check(mini).stats["files_read"] == 0 and b not in hashed
