@@ -1,11 +1,17 @@
 """Row cache: the rows each annotation file gave at the last build, reused while it is unchanged.
 
 A file's rows depend only on its bytes, its article's bytes (source files) and the code
-and schemas that make rows. build/cache/current/ keeps, from the last build, one Arrow IPC file
-per table (rows with their _path/_line origin) and files.arrow (per annotation file: its
-sha256, its article and the article's sha256, the line of its `source:` record). A file
-is read again when any of those hashes differs, or when the code that makes rows changed
-(VERSION). Only files without problems are kept, after their row checks passed.
+and schemas that make rows (version()). build/cache/current/ keeps from the last build:
+
+    files.arrow      per annotation file: sha256, size and time; its article's; the line of
+                     its `source:` record; the segment that holds its rows
+    base/<t>.arrow   rows of table t, in key order, with their _path/_line origin (written in
+                     full now and then)
+    delta/<t>.arrow  the rows of the files read since base/ was written
+
+A file is read again when it or its article changed (by size and time when settled, else by
+sha256: see SETTLED_NS), or when the code or schemas changed. Only files without problems
+are kept, after their row checks passed.
 
 The cache is a memo, not output: deleting build/cache only makes the next build slower,
 and a damaged cache is ignored. It is written even when a build fails on a problem
@@ -19,7 +25,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +40,7 @@ SCRIPTS = Path(__file__).resolve().parent
 CODE_FILES = ("cache.py", "load.py", "locate.py", "tables.py", "dates.py", "metadata.py", "pipeline.py", "validate.py")
 FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()), ("stat", pa.string()),
                    ("article_path", pa.string()), ("article_sha256", pa.string()), ("article_stat", pa.string()),
-                   ("source_line", pa.int32())])
+                   ("source_line", pa.int32()), ("segment", pa.string())])
 # A file whose size and modification time (ns) are as recorded is taken as unchanged without
 # hashing it (as git and make do), but only if it had been modified at least this long before
 # it was read: an edit within the same clock tick as the read would keep its time.
@@ -51,6 +57,7 @@ class FileInfo:
     article_sha256: str | None = None
     article_stat: str | None = None
     source_line: int | None = None
+    segment: str = "base"        # where its rows are kept: "base" or "delta" (see save)
 
 
 def settled_stat(path: Path) -> str | None:
@@ -98,17 +105,27 @@ def _read(path: Path, schema: pa.Schema) -> pa.Table:
     return table
 
 
-def open_cache(root: Path) -> tuple[dict[str, FileInfo], dict[str, pa.Table]]:
-    """(file info by path, rows by table) of the last build; empty if absent or unusable."""
+@dataclass
+class Cached:
+    files: dict[str, FileInfo] = field(default_factory=dict)   # by path
+    base: dict[str, pa.Table] = field(default_factory=dict)    # per table, in key order (memory-mapped)
+    delta: dict[str, pa.Table] = field(default_factory=dict)   # per table, rows of the files in segment "delta"
+
+
+def open_cache(root: Path) -> Cached:
+    """The cache of the last build; empty if absent or unusable."""
     folder = cache_dir(root)
-    versioned = FILES.with_metadata({"version": version()})
+    meta = {"version": version()}
     try:
-        files = _read(folder / "files.arrow", versioned)
-        rows = {name: _read(folder / f"{name}.arrow", with_origin(t).with_metadata({"version": version()}))
-                for name, t in load_tables().items()}
+        files = _read(folder / "files.arrow", FILES.with_metadata(meta))
+        cached = Cached({r["path"]: FileInfo(**r) for r in files.to_pylist()})
+        for name, t in load_tables().items():
+            schema = with_origin(t).with_metadata(meta)
+            cached.base[name] = _read(folder / "base" / f"{name}.arrow", schema)
+            cached.delta[name] = _read(folder / "delta" / f"{name}.arrow", schema)
     except (OSError, ValueError, pa.ArrowInvalid):
-        return {}, {}
-    return {r["path"]: FileInfo(**r) for r in files.to_pylist()}, rows
+        return Cached()
+    return cached
 
 
 def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInfo]:
@@ -141,23 +158,38 @@ def _same_content(files: list[tuple[Path, str, str | None]]) -> list[tuple[bool,
     return out
 
 
-def save(root: Path, files: list[FileInfo], rows: dict[str, pa.Table]):
-    """Replace the cache with these files and rows (written aside, then swapped in)."""
+def save(root: Path, files: list[FileInfo], delta: dict[str, pa.Table], base: dict[str, pa.Table] | None):
+    """Replace the cache (written aside, then swapped in). `files` say which segment holds
+    their rows. With base=None the base tables of the current cache are kept as they are
+    (hard links, nothing rewritten) and only the delta (the rows of files read since) is
+    written: after a small edit, the cache costs as much to save as the edit."""
     folder = cache_dir(root)
     for stale in folder.parent.glob(".*-*") if folder.parent.exists() else []:  # left by a killed build
         shutil.rmtree(stale, ignore_errors=True)
     staging = folder.with_name(f".new-{os.getpid()}")
-    staging.mkdir(parents=True)
+    (staging / "delta").mkdir(parents=True)
     meta = {"version": version()}
     columns = {name: [getattr(f, name) for f in files] for name in FILES.names}
     _write(staging / "files.arrow", pa.table(columns, schema=FILES).replace_schema_metadata(meta))
-    for name, table in load_tables().items():
-        _write(staging / f"{name}.arrow", rows[name].cast(with_origin(table)).replace_schema_metadata(meta))
+    if base is None:
+        os.mkdir(staging / "base")
+        for name in load_tables():
+            os.link(folder / "base" / f"{name}.arrow", staging / "base" / f"{name}.arrow")
+    else:
+        _write_tables(staging / "base", base, meta)
+    _write_tables(staging / "delta", delta, meta)
     old = folder.with_name(f".old-{os.getpid()}")
     if folder.exists():
         os.replace(folder, old)
     os.replace(staging, folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_tables(folder: Path, tables: dict[str, pa.Table], meta: dict):
+    folder.mkdir(exist_ok=True)
+    for name, table in load_tables().items():
+        rows = tables.get(name, with_origin(table).empty_table())
+        _write(folder / f"{name}.arrow", rows.cast(with_origin(table)).replace_schema_metadata(meta))
 
 
 def _write(path: Path, table: pa.Table):

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc  # noqa: F401 - pa.ipc
@@ -34,6 +35,7 @@ from scripts.tables import in_key_order, merged_in_key_order, tables, to_arrow, 
 PARALLEL_FROM = 64   # files to read; below this, starting worker processes costs more than it saves
 PER_FILE_ARROWS = ("load", "locate", "tables")
 MERGE_UP_TO = 10_000  # rows changed in a table: up to this many, they are merged into the cached order
+DELTA_UP_TO = 50_000  # rows changed in all tables: up to this many, the cache saves only them (cache.save)
 
 
 BATCH = 64           # files per task of a worker: rows are turned into Arrow once per batch
@@ -75,9 +77,10 @@ class Built:
             self.saved = self.saving = None
 
 
-def _timed_save(root: Path, infos, rows) -> float:
+def _timed(func, *args) -> float:
+    """Seconds func(*args) took."""
     t = time.perf_counter()
-    cache.save(root, infos, rows)
+    func(*args)
     return time.perf_counter() - t
 
 
@@ -187,18 +190,24 @@ def _concat(name: str, pieces: list[pa.Table]) -> pa.Table:
     return pa.concat_tables([schema.empty_table(), *pieces]) if pieces else schema.empty_table()
 
 
-def _in_order(schema, old: pa.Table | None, new: pa.Table, stale: pa.Array | None) -> pa.Table:
-    """One table in key order: the cached rows `old` (in key order already) without those of
-    the `stale` files, and the `new` rows."""
-    if old is None:
-        return in_key_order(schema, new)
-    dropped = pc.is_in(old.column("_path"), value_set=stale) if stale is not None else None
-    drop = pc.indices_nonzero(dropped).to_pylist() if dropped is not None else []
-    if len(drop) + new.num_rows <= MERGE_UP_TO:
-        return merged_in_key_order(schema, old, drop, new)
-    keep = pa.chunked_array([*(pc.invert(dropped).chunks if dropped is not None else [pc.is_valid(old.column("_path")).combine_chunks()]),
-                             *pc.is_valid(new.column("_path")).chunks], pa.bool_())
-    return in_key_order(schema, pa.concat_tables([old, new]), keep)
+@dataclass
+class Parts:
+    """One table's rows before they are put in key order."""
+    base: pa.Table | None     # cached rows in key order (memory-mapped), or None
+    drop: list[int]           # rows of base that no longer hold (their file changed, went or is refused)
+    new: pa.Table             # rows of the cache's delta still valid, and the rows read in this build
+
+    def changed(self) -> int:
+        return len(self.drop) + self.new.num_rows
+
+    def in_order(self, schema) -> pa.Table:
+        if self.base is None:
+            return in_key_order(schema, self.new)
+        if self.changed() <= MERGE_UP_TO:
+            return merged_in_key_order(schema, self.base, self.drop, self.new)
+        keep = pa.array(np.isin(np.arange(self.base.num_rows), self.drop, invert=True))
+        return in_key_order(schema, pa.concat_tables([self.base, self.new]),
+                            pa.chunked_array([keep, pa.array(np.ones(self.new.num_rows, bool))], pa.bool_()))
 
 
 def _only(table: pa.Table, paths) -> pa.Table:
@@ -221,7 +230,8 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_b
     root = Path(root)
     started = time.perf_counter()
     jobs, problems = annotation_files(root)
-    known, cached = cache.open_cache(root) if use_cache else ({}, {})
+    cached = cache.open_cache(root) if use_cache else cache.Cached()
+    known = cached.files
     hits = cache.unchanged(root, jobs, known)
     fresh = [job for job in jobs if job[1] not in hits]
     t = time.perf_counter()
@@ -248,36 +258,52 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_b
     pa.default_memory_pool().release_unused()
     stats["row_checks_seconds"] = time.perf_counter() - t
 
-    # Per table: the cached rows (memory-mapped, already in key order) less those of files
-    # changed, removed or refused since, and the new rows; put in key order one table at a
-    # time, so that only one unsorted table is held alongside the sorted ones.
-    wanted = {path: info for path, info in {**hits, **good}.items() if path not in refused}
-    stale = sorted((set(known) - set(hits)) | (refused & set(hits)))
-    stale = pa.array(stale, pa.string()) if stale else None
+    # Per table: the cached rows in key order (memory-mapped) less those of files changed,
+    # removed or refused since, and the new rows; put in key order one table at a time, so
+    # that only one unsorted table is held alongside the sorted ones.
+    valid = {path: info for path, info in hits.items() if path not in refused}
+    in_base = pa.array(sorted(p for p, i in valid.items() if i.segment == "base"), pa.string())
+    in_delta = [p for p, i in valid.items() if i.segment == "delta"]
+    parts = {}
+    for name in names:
+        base, delta = cached.base.pop(name, None), cached.delta.pop(name, None)
+        drop = [] if base is None else pc.indices_nonzero(pc.invert(pc.is_in(base.column("_path"), value_set=in_base))).to_pylist()
+        pieces = ([_only(delta, in_delta)] if delta is not None and in_delta else []) + [new_rows.pop(name)]
+        parts[name] = Parts(base, drop, _concat(name, pieces))
+    del cached
     failed = {p.path for p in row_problems}
+    keep = sorted([*valid.values(), *(i for i in good.values() if i.path not in failed)], key=lambda i: i.path)
+    as_delta = use_cache and all(p.base is not None for p in parts.values()) and \
+        sum(p.changed() for p in parts.values()) <= DELTA_UP_TO
 
-    def in_order(name):
-        return _in_order(schemas[name], cached.pop(name, None), new_rows.pop(name), stale)
+    def save_delta():
+        """Only the rows of files outside the base (valid delta files, new files) are written."""
+        infos = [i if i.path in valid and i.segment == "base" else replace(i, segment="delta") for i in keep]
+        delta = {name: _only(part.new, [i.path for i in infos if i.segment == "delta"]) for name, part in parts.items()}
+        return _timed(cache.save, root, infos, delta, None)
 
     if problems.problems:
         if use_cache and save_cache:  # keep every file that passed its own checks: fixing one of many stays quick
-            t = time.perf_counter()
-            infos = sorted((i for i in wanted.values() if i.path not in failed), key=lambda i: i.path)
-            cache.save(root, infos, {name: _only(in_order(name), [i.path for i in infos]) for name in names})
-            stats["cache_seconds"] += time.perf_counter() - t
+            stats["cache_seconds"] += save_delta() if as_delta else _timed(
+                cache.save, root, [replace(i, segment="base") for i in keep], {},
+                {name: _only(part.in_order(schemas[name]), [i.path for i in keep]) for name, part in parts.items()})
         problems.raise_if_any()
 
     t = time.perf_counter()
     built = Built(root, {}, stats)
     for name in names:
-        built.tables[name] = in_order(name)
+        built.tables[name] = parts[name].in_order(schemas[name])
+        if not as_delta:
+            parts[name].new = None  # the full save below needs only the sorted tables
         pa.default_memory_pool().release_unused()  # hand the unsorted copy back before the next sort
     stats["sort_seconds"] = time.perf_counter() - t
     if use_cache and save_cache:
-        infos = sorted((i for i in wanted.values() if i.path not in failed), key=lambda i: i.path)
-        kept = built.tables if not failed else {n: _only(tb, [i.path for i in infos]) for n, tb in built.tables.items()}
         built.saving = ThreadPoolExecutor(max_workers=1)
-        built.saved = built.saving.submit(_timed_save, root, infos, kept)
+        if as_delta:
+            built.saved = built.saving.submit(save_delta)
+        else:
+            base = built.tables if not failed else {n: _only(tb, [i.path for i in keep]) for n, tb in built.tables.items()}
+            built.saved = built.saving.submit(_timed, cache.save, root, [replace(i, segment="base") for i in keep], {}, base)
         if not save_in_background:
             built.wait_for_cache()
     t = time.perf_counter()

@@ -76,7 +76,7 @@ def test_a_failed_build_keeps_the_cache_of_good_files_and_build_data(mini):
 
 def test_a_damaged_cache_is_ignored(mini):
     cold = check(mini)
-    (mini / "build/cache/current/mentions.arrow").write_bytes(b"not arrow")
+    (mini / "build/cache/current/base/mentions.arrow").write_bytes(b"not arrow")
     warm = check(mini)
     assert warm.stats["files_read"] == 5 and rows(warm) == rows(cold)
 
@@ -151,3 +151,34 @@ def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, 
     assert check(mini).stats["files_read"] == 0 and b in hashed
     hashed.clear()
     assert check(mini).stats["files_read"] == 0 and b not in hashed
+
+
+def test_small_edits_are_saved_as_a_delta_beside_an_untouched_base(mini, monkeypatch):
+    import pyarrow.ipc as ipc
+
+    import scripts.pipeline as pipeline
+
+    base = mini / "build/cache/current/base/mentions.arrow"
+    delta = mini / "build/cache/current/delta/mentions.arrow"
+
+    def delta_paths():
+        return sorted(set(ipc.open_file(str(delta)).read_all().column("_path").to_pylist()))
+
+    check(mini)
+    inode = base.stat().st_ino
+    B = "annotations/sources/outlet-b-2026-01-19.yaml"
+    for step, (path, old, new) in enumerate([(A, "set off yesterday", "left yesterday"),
+                                             (B, "quote_en: ", "quote_en: (b) "),
+                                             (A, "left yesterday", "went yesterday")]):
+        text = (mini / path).read_text(encoding="utf-8")
+        (mini / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+        warm = check(mini)
+        assert rows(warm) == rows(check(mini, use_cache=False)), step
+        assert base.stat().st_ino == inode  # the base was linked, not written again
+        assert delta_paths() == sorted({A, B} if step else {A})
+    monkeypatch.setattr(pipeline, "DELTA_UP_TO", 0)  # a large change: the cache is written in full
+    text = (mini / A).read_text(encoding="utf-8")
+    (mini / A).write_text(text.replace("went yesterday", "set off yesterday"), encoding="utf-8")
+    full = check(mini)
+    assert base.stat().st_ino != inode and delta_paths() == []
+    assert rows(full) == rows(check(mini, use_cache=False))
