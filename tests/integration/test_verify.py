@@ -81,3 +81,26 @@ def test_parquet_that_differs_from_its_csv_copy_is_caught(built):
     (built / "datapackage.json").write_text(json.dumps(package))
     code, text = verify(built)
     assert code == 1 and "build/data/figures.parquet:1: holds other rows than its CSV copy" in text
+
+
+def _forge(built, name: str, table: pa.Table):
+    """Rewrite a Parquet file and update its hash and size, as a careful forger would."""
+    import hashlib
+
+    path = built / f"build/data/{name}.parquet"
+    pq.write_table(table, path)
+    package = json.loads((built / "datapackage.json").read_text())
+    res = next(r for r in package["resources"] if r["path"].endswith(f"{name}.parquet"))
+    res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    res["x-bytes"] = path.stat().st_size
+    (built / "datapackage.json").write_text(json.dumps(package))
+
+
+def test_repeated_and_unordered_keys_are_caught(built):
+    names = pq.read_table(built / "build/data/names.parquet")
+    _forge(built, "names", pa.concat_tables([names.slice(0, 1), names]))  # the first row twice
+    code, text = verify(built)
+    assert code == 1 and "build/data/names.parquet:1: primary key source_id/char_start/char_end has duplicate values" in text
+    _forge(built, "names", names.take(list(reversed(range(names.num_rows)))))
+    code, text = verify(built)
+    assert code == 1 and "rows are not in primary key order (source_id/char_start/char_end)" in text
