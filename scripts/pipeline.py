@@ -32,13 +32,11 @@ from scripts.metadata import load_tables
 from scripts.progress import progress
 from scripts.tables import in_key_order, merged_in_key_order, tables, to_arrow, with_origin
 
-PARALLEL_FROM = 64   # files to read; below this, starting worker processes costs more than it saves
+PARALLEL_FROM = 64    # files to read; below this, starting worker processes costs more than it saves
+BATCH = 64            # files per task of a worker: rows are turned into Arrow once per batch
 PER_FILE_ARROWS = ("load", "locate", "tables")
 MERGE_UP_TO = 10_000  # rows changed in a table: up to this many, they are merged into the cached order
 DELTA_UP_TO = 50_000  # rows changed in all tables: up to this many, the cache saves only them (cache.save)
-
-
-BATCH = 64           # files per task of a worker: rows are turned into Arrow once per batch
 
 
 @dataclass
