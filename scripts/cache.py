@@ -78,9 +78,10 @@ def version() -> str:
     return digest.hexdigest()
 
 
-def sha256_bytes(path: Path) -> str | None:
+def sha256_bytes(path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return None
 
@@ -135,13 +136,16 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
                   if display in known and known[display].kind == kind]
     recorded = {info.article_path: info for _, info in candidates if info.article_path is not None}
     names = sorted(recorded)
-    article = dict(zip(names, _same_content([(Path(root) / a, recorded[a].article_sha256, recorded[a].article_stat)
+    base = str(root)
+    article = dict(zip(names, _same_content([(os.path.join(base, a), recorded[a].article_sha256, recorded[a].article_stat)
                                               for a in names])))
     hits = {}
     for (path, info), (same, stat) in zip(candidates, _same_content([(p, i.sha256, i.stat) for p, i in candidates])):
         if same and (info.article_path is None or article[info.article_path][0]):
             article_stat = article[info.article_path][1] if info.article_path else None
-            hits[info.path] = replace(info, stat=stat, article_stat=article_stat)
+            if (stat, article_stat) != (info.stat, info.article_stat):  # settled since: remember the new stat
+                info = replace(info, stat=stat, article_stat=article_stat)
+            hits[info.path] = info
     return hits
 
 
