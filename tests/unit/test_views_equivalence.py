@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import duckdb
 import pytest
 
-from scripts import db
-from tests.unit.test_db import TABLES, insert
+from tests.unit.test_db import con, insert  # noqa: F401 - con: the fixture, shared
 
 # The views as they were first written: every pair of claims tested, one GROUP BY over the join.
 PAIRWISE_CONFLICTS = r"""
@@ -191,15 +189,6 @@ def random_rows(con, rng: random.Random):
                value_high=high, qualifier=qualifier, unit=unit, as_of_start=as_of, as_of_end=as_of_end,
                place_id=rng.choice(places + [None]), event_id=rng.choice(events + [None, None]), quote="ق",
                char_start=k, char_end=k + 1, quote_en="q", attributed_to=f"{sid}-outlet", attribution="outlet_statement")
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    db.create_tables(connection, TABLES)
-    db.create_views(connection, db.read_views())
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize("seed", range(8))
