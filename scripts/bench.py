@@ -163,11 +163,11 @@ def _child_views(db: Path, only: str | None = None) -> dict:
     views = {}
     for name in [only]:
         sql = f'SELECT * FROM "{name}"'
-        rows = con.execute(sql).to_arrow_table().num_rows  # warm-up
+        rows = con.sql(sql).to_arrow_table().num_rows  # warm-up (sql(), not execute(): no extra copy of the rows)
         times = []
         for _ in range(3):
             t = time.perf_counter()
-            con.execute(sql).to_arrow_table()
+            con.sql(sql).to_arrow_table()
             times.append(time.perf_counter() - t)
         views[name] = {"ms": min(times) * 1000, "median_ms": statistics.median(times) * 1000, "rows": rows}
     con.close()

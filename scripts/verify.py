@@ -90,6 +90,9 @@ def in_strict_key_order(table: pa.Table, key: list[str]) -> bool:
     return bool(pc.all(pc.fill_null(after, False)).as_py())
 
 
+QUOTE_COLUMNS = ("source_id", "article_path", "article_sha256", "quote", "char_start", "char_end")
+
+
 def _read_resource(base: Path, res: dict) -> tuple[pa.Table | None, list[str]]:
     """(the table, problems of the file itself) of a table resource: size, sha256, readable."""
     if res.get("type") != "table":
@@ -136,7 +139,11 @@ def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = T
         problems.add(str(descriptor_path), 1, f"cannot read the descriptor: {e}")
         problems.raise_if_any()
     checked, tables = [], {}
+    # Both copies of a table one after the other, so that the first is let go once compared.
     resources = package.get("resources", [])
+    pairs = list(dict.fromkeys(r["name"].removesuffix("-parquet") for r in resources if r.get("type") == "table"))
+    resources = sorted(resources, key=lambda r: pairs.index(r["name"].removesuffix("-parquet"))
+                       if r.get("type") == "table" else len(pairs))
     for res, read in _one_ahead(lambda r: _read_resource(base, r), resources):
         if res.get("type") != "table":
             checked += check_file(base, res, problems)
@@ -161,7 +168,11 @@ def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = T
             if twin is not None:
                 problems.add(display, 1, "holds other rows than its CSV copy")
         checked.append(display)
-        tables.setdefault(res["name"].removesuffix("-parquet"), table)
+        name = res["name"].removesuffix("-parquet")
+        if twin is None:
+            tables[name] = table
+        else:  # both copies seen: keep only what the quote check reads
+            tables[name] = twin.select([c for c in QUOTE_COLUMNS if c in twin.column_names] if quotes else [])
     articles = Path(articles) if articles else base / "articles"
     checked_articles = 0
     if quotes and articles.is_dir() and "sources" in tables:
