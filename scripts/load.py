@@ -417,17 +417,10 @@ def annotation_files(root: Path) -> tuple[list[tuple[Path, str, str]], Collector
     if not base.is_dir():
         problems.add("annotations", 1, "folder annotations/ is missing")
         return [], problems
-    # os.walk and strings, not rglob and Paths: a tenth of the time on 10,000 files.
-    found = []
-    for folder, _, names in os.walk(base):
-        below = os.path.relpath(folder, base).replace(os.sep, "/")
-        for name in names:
-            if os.path.isfile(os.path.join(folder, name)):
-                found.append(name if below == "." else f"{below}/{name}")
     jobs = []
-    for rel in sorted(found):
+    for rel, is_file in sorted(_entries_below(base)):
         display = f"annotations/{rel}"
-        kind = file_kind(rel)
+        kind = file_kind(rel) if is_file else None
         if kind is None:
             problems.add(display, 1, "unexpected file in annotations/",
                          "catalogues are places.yaml, actors.yaml, events.yaml; articles go in sources/<source_id>.yaml")
@@ -437,6 +430,17 @@ def annotation_files(root: Path) -> tuple[list[tuple[Path, str, str]], Collector
         if not (base / name).is_file():
             problems.add(f"annotations/{name}", 1, "catalogue file is missing")
     return jobs, problems
+
+
+def _entries_below(folder: Path, prefix: str = ""):
+    """(posix path relative to folder, is a regular file) of everything below a folder but
+    the folders themselves (not followed through symbolic links). os.scandir and strings,
+    not rglob and Paths: a tenth of the time on 10,000 files (no stat call per file)."""
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries_below(entry.path, f"{prefix}{entry.name}/")
+        else:
+            yield prefix + entry.name, entry.is_file()
 
 
 @lru_cache(maxsize=32)

@@ -231,7 +231,8 @@ def check_attribution(t: dict[str, pa.Table], root, problems: Collector):
     unnamed = actors.filter(pc.equal(actors.column("kind"), "unnamed_source")).select(["actor_id", "scope_source_id"])
     for name in ("mentions", "figures"):
         table = t[name]
-        claims = table.select(["source_id", "attributed_to"]).append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+        rows = pc.indices_nonzero(pc.is_in(table.column("attributed_to"), value_set=unnamed.column("actor_id")))
+        claims = table.select(["source_id", "attributed_to"]).take(rows).append_column("_row", rows)
         joined = claims.join(unnamed, keys="attributed_to", right_keys="actor_id", join_type="inner")
         wrong = joined.filter(pc.not_equal(joined.column("scope_source_id"), joined.column("source_id")))
         for row in wrong.to_pylist():

@@ -180,3 +180,18 @@ def test_key_line_finds_a_key_of_a_record_by_its_line(mini):
 
     assert key_line(mini, "annotations/places.yaml", 2, "kind") == 5
     assert key_line(mini, "annotations/places.yaml", 2, "no-such-key") == 2
+
+
+def test_a_folder_or_link_where_a_file_belongs_is_reported_not_read(mini):
+    import os
+
+    from scripts.load import annotation_files
+
+    (mini / "annotations/sources/nested").mkdir()
+    (mini / "annotations/sources/nested/c.yaml").write_text("source: {}\n", encoding="utf-8")
+    os.symlink(mini / "annotations/sources", mini / "annotations/sources/loop.yaml")
+    jobs, problems = annotation_files(mini)
+    assert len(jobs) == 5
+    assert sorted((p.path, p.message) for p in problems.problems) == [
+        ("annotations/sources/loop.yaml", "unexpected file in annotations/"),
+        ("annotations/sources/nested/c.yaml", "unexpected file in annotations/")]
