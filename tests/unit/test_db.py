@@ -16,16 +16,6 @@ from scripts.metadata import TABLE_ORDER, categories, load_tables, required
 TABLES = load_tables()
 
 
-@pytest.fixture
-def con():
-    """An in-memory database with the generated tables and the analysis views, no rows."""
-    connection = duckdb.connect()
-    db.create_tables(connection, TABLES)
-    db.create_views(connection, db.read_views())
-    yield connection
-    connection.close()
-
-
 FILLERS = {"string": "x", "number": 0.0, "integer": 0, "date": dt.date(2000, 1, 1)}
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.errors import Collector, DataError
-from scripts.load import load_file, parse_yaml
+from scripts.errors import DataError
+from scripts.load import load_file
 from scripts.pipeline import check
 
 

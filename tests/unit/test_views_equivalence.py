@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from tests.unit.test_db import con, insert  # noqa: F401 - con: the fixture, shared
+from tests.unit.test_db import insert
 
 # The views as they were first written: every pair of claims tested, one GROUP BY over the join.
 PAIRWISE_CONFLICTS = r"""
