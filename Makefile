@@ -66,8 +66,8 @@ validate: package ## the outside validators: frictionless, cffconvert, mlcroissa
 	cd build/validate && ../../$(PY) -m zipfile -e ../dist/*[0-9].zip .
 	$(VENV)/bin/mlcroissant validate --jsonld build/validate/*/croissant.json
 
-bench: setup ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/results.md)
-	$(PY) -m scripts bench --max-rss 8
+bench: setup ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/, docs/benchmark.md)
+	$(PY) -m scripts bench --max-rss 8 --docs docs/benchmark.md
 
 test: setup ## run the test suite
 	$(PY) -m pytest -q

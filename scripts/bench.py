@@ -624,6 +624,15 @@ def run(sizes: list[int], seed: int, out: Path, jobs: int = 2, sample_rows: int 
     return results
 
 
+def docs_page(results: dict) -> str:
+    """The docs site's benchmark page: the latest run's Markdown under a heading of its own."""
+    body = markdown(results).split("\n", 1)[1]  # without its "# Benchmark (date)" heading
+    return (f"# Benchmark\n\nThe latest run of `make bench` ({results['finished']}), which writes this page "
+            "(`docs/benchmark.md`) and `build/bench/results.json`. How the build is made fast is in "
+            "[Architecture](architecture.md); how the files are read at scale is in [At scale](at-scale.md).\n"
+            + body)
+
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
@@ -642,6 +651,8 @@ def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--frictionless-rows", type=int, default=0, metavar="N",
                    help="validate only the first N rows of each large CSV with frictionless and extrapolate (default 0: all rows)")
     p.add_argument("--keep", action="store_true", help="keep the generated corpora and their builds")
+    p.add_argument("--docs", type=Path, metavar="PAGE", help="also write the results as this page of the docs site "
+                                                             "(make bench: docs/benchmark.md, committed with the code)")
     p.add_argument("--max-rss", type=float, default=round(_mem_gib() * 0.6, 1), metavar="GIB",
                    help="stop a measured command whose processes together pass this resident memory and record it as "
                         "failed (default: 60%% of this machine's memory; 0 = no limit)")
@@ -653,7 +664,10 @@ def main(args: argparse.Namespace) -> int:
                   max_rss_gib=args.max_rss)
     failed = any(r.get("failures") for r in results["runs"].values()) or "failed" in results.get("rebuild", {})
     print(markdown(results), end="")
-    print(f"wrote {Path(args.out) / 'results.json'} and results.md in {results['bench_seconds']:.0f}s")
+    if args.docs:
+        args.docs.write_text(docs_page(results), encoding="utf-8")
+    print(f"wrote {Path(args.out) / 'results.json'} and results.md{f' and {args.docs}' if args.docs else ''} "
+          f"in {results['bench_seconds']:.0f}s")
     return 1 if failed else 0
 
 

@@ -27,7 +27,7 @@ from scripts.package import archive_descriptor
 NAV_LIMIT = 60
 # Hand-written pages (docs/*.md) in the order they appear in the nav, after the generated ones.
 HANDWRITTEN_ORDER = {"methodology.md": "Methodology", "limitations.md": "Limitations",
-                     "architecture.md": "Architecture"}
+                     "architecture.md": "Architecture", "at-scale.md": "At scale", "benchmark.md": "Benchmark"}
 
 
 @dataclass

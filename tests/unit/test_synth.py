@@ -98,7 +98,8 @@ def test_refuses_to_overwrite_without_force(tmp_path):
 
 def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a relative --out, as `make bench` passes it
-    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", "b"])
+    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", "b",
+                                                                     "--docs", "page.md"])
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert bench.main(args) == 0
     assert "| measure |" in out.getvalue()
@@ -120,6 +121,9 @@ def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
     assert results["rebuild"]["seconds"] > 0 and results["rebuild"]["articles"] == 3
     assert set(results["goals"]) == set(bench.GOALS)
     assert not (tmp_path / "b" / "corpus-2").exists()  # removed unless --keep
+    page = (tmp_path / "page.md").read_text(encoding="utf-8")
+    assert page.startswith("# Benchmark\n") and results["finished"] in page and "| rebuild seconds |" in page
+    assert page.count("\n# ") == 0  # one title: the run's own heading is left out
 
 
 def test_claims_agree_as_in_real_news(tmp_path):
