@@ -208,6 +208,45 @@ class Parts:
                             pa.chunked_array([keep, pa.array(np.ones(self.new.num_rows, bool))], pa.bool_()))
 
 
+def _table_parts(names, cached: cache.Cached, valid: dict, new_rows: dict) -> dict[str, Parts]:
+    """Per table: the cached rows in key order (memory-mapped), the rows among them that no
+    longer hold (files changed, removed or refused since), and the new rows (the cache's
+    delta rows still valid, and the rows read in this build)."""
+    in_base = pa.array(sorted(p for p, i in valid.items() if i.segment == "base"), pa.string())
+    in_delta = [p for p, i in valid.items() if i.segment == "delta"]
+    parts = {}
+    for name in names:
+        base, delta = cached.base.get(name), cached.delta.get(name)
+        drop = [] if base is None else pc.indices_nonzero(pc.invert(pc.is_in(base.column("_path"), value_set=in_base))).to_pylist()
+        pieces = ([_only(delta, in_delta)] if delta is not None and in_delta else []) + [new_rows[name]]
+        parts[name] = Parts(base, drop, _concat(name, pieces))
+    return parts
+
+
+def _small_change(parts: dict[str, Parts]) -> bool:
+    """Are the changed rows few enough to be saved as the cache's delta, beside its base?"""
+    return all(p.base is not None for p in parts.values()) and sum(p.changed() for p in parts.values()) <= DELTA_UP_TO
+
+
+def _cache_saver(root: Path, parts: dict[str, Parts], keep: list, valid: dict, failed: set, as_delta: bool):
+    """A function that writes the row cache of the files `keep`, given the tables in key
+    order (or None: it sorts them itself), and returns the seconds it took. as_delta: only
+    the changed rows are written (the delta), beside the old base."""
+    if as_delta:
+        infos = [i if i.path in valid and i.segment == "base" else replace(i, segment="delta") for i in keep]
+        in_delta = [i.path for i in infos if i.segment == "delta"]
+        return lambda tables: _timed(cache.save, root, infos, {n: _only(p.new, in_delta) for n, p in parts.items()}, None)
+    infos = [replace(i, segment="base") for i in keep]
+    schemas = load_tables()
+
+    def save_in_full(tables):
+        tables = tables or {name: part.in_order(schemas[name]) for name, part in parts.items()}
+        if failed:  # rows of files whose row checks failed are not kept
+            tables = {name: _only(table, [i.path for i in keep]) for name, table in tables.items()}
+        return _timed(cache.save, root, infos, {}, tables)
+    return save_in_full
+
+
 def _only(table: pa.Table, paths) -> pa.Table:
     """The rows of a table that come from the given files."""
     return table.filter(pc.is_in(table.column("_path"), value_set=pa.array(sorted(paths), pa.string())))
@@ -256,52 +295,30 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_b
     pa.default_memory_pool().release_unused()
     stats["row_checks_seconds"] = time.perf_counter() - t
 
-    # Per table: the cached rows in key order (memory-mapped) less those of files changed,
-    # removed or refused since, and the new rows; put in key order one table at a time, so
-    # that only one unsorted table is held alongside the sorted ones.
     valid = {path: info for path, info in hits.items() if path not in refused}
-    in_base = pa.array(sorted(p for p, i in valid.items() if i.segment == "base"), pa.string())
-    in_delta = [p for p, i in valid.items() if i.segment == "delta"]
-    parts = {}
-    for name in names:
-        base, delta = cached.base.pop(name, None), cached.delta.pop(name, None)
-        drop = [] if base is None else pc.indices_nonzero(pc.invert(pc.is_in(base.column("_path"), value_set=in_base))).to_pylist()
-        pieces = ([_only(delta, in_delta)] if delta is not None and in_delta else []) + [new_rows.pop(name)]
-        parts[name] = Parts(base, drop, _concat(name, pieces))
-    del cached
+    parts = _table_parts(names, cached, valid, new_rows)
+    del cached, new_rows
     failed = {p.path for p in row_problems}
     keep = sorted([*valid.values(), *(i for i in good.values() if i.path not in failed)], key=lambda i: i.path)
-    as_delta = use_cache and all(p.base is not None for p in parts.values()) and \
-        sum(p.changed() for p in parts.values()) <= DELTA_UP_TO
-
-    def save_delta():
-        """Only the rows of files outside the base (valid delta files, new files) are written."""
-        infos = [i if i.path in valid and i.segment == "base" else replace(i, segment="delta") for i in keep]
-        delta = {name: _only(part.new, [i.path for i in infos if i.segment == "delta"]) for name, part in parts.items()}
-        return _timed(cache.save, root, infos, delta, None)
+    as_delta = _small_change(parts)
+    save = _cache_saver(root, parts, keep, valid, failed, as_delta) if use_cache and save_cache else None
 
     if problems.problems:
-        if use_cache and save_cache:  # keep every file that passed its own checks: fixing one of many stays quick
-            stats["cache_seconds"] += save_delta() if as_delta else _timed(
-                cache.save, root, [replace(i, segment="base") for i in keep], {},
-                {name: _only(part.in_order(schemas[name]), [i.path for i in keep]) for name, part in parts.items()})
+        if save:  # keep every file that passed its own checks: fixing one of many stays quick
+            stats["cache_seconds"] += save(None)
         problems.raise_if_any()
 
     t = time.perf_counter()
     built = Built(root, {}, stats)
-    for name in names:
+    for name in names:  # one table at a time, so that only one unsorted table is held alongside the sorted ones
         built.tables[name] = parts[name].in_order(schemas[name])
         if not as_delta:
-            parts[name].new = None  # the full save below needs only the sorted tables
+            parts[name].new = None  # only a delta save reads the new rows again
         pa.default_memory_pool().release_unused()  # hand the unsorted copy back before the next sort
     stats["sort_seconds"] = time.perf_counter() - t
-    if use_cache and save_cache:
+    if save:
         built.saving = ThreadPoolExecutor(max_workers=1)
-        if as_delta:
-            built.saved = built.saving.submit(save_delta)
-        else:
-            base = built.tables if not failed else {n: _only(tb, [i.path for i in keep]) for n, tb in built.tables.items()}
-            built.saved = built.saving.submit(_timed, cache.save, root, [replace(i, segment="base") for i in keep], {}, base)
+        built.saved = built.saving.submit(save, built.tables)
         if not save_in_background:
             built.wait_for_cache()
     t = time.perf_counter()
