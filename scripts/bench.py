@@ -429,8 +429,7 @@ def measure_size(n: int, seed: int, out: Path, jobs: int, sample_rows: int, step
                workers_peak_rss_mib=build.get("workers_peak_rss_mib"), rss_after_mib=build["rss_mib"],
                build_process_cpu_seconds=build.get("cpu_seconds"), pyarrow_floor_seconds=build["floor_seconds"],
                write_over_floor=_ratio(arrows["write"], build["floor_seconds"]))
-    # verify reads what build wrote, so it runs next; the first process after the DuckDB step
-    # ran up to half a second slower on this machine, whatever it was.
+    # verify reads what build wrote, so it runs next
     verify = attempt("verify", _run_child, "verify", root)
     if verify:
         run.update(verify_seconds=verify["seconds"], verify_wall_seconds=verify["wall_seconds"],
