@@ -4,8 +4,8 @@ Two kinds of rule. Row checks look at one row at a time (types, vocabularies, pa
 ranges, required; a figure's bounds; a name's target): they run as pandera schemas
 generated from schemas/ plus Arrow masks, on the rows read in this build only, since a
 cached row passed them when its file was read. Keys and cross-table rules (unique ids,
-foreign keys, attribution scopes, cycles) run over every row, as Arrow group-bys, set
-lookups and joins. Each problem is traced back to the file and line it was written on.
+foreign keys, attribution scopes, cycles) run over every row, as Arrow comparisons of
+neighbours in key order, set lookups and joins. Each problem is traced back to the file and line it was written on.
 """
 from __future__ import annotations
 
