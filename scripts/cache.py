@@ -34,6 +34,7 @@ import pyarrow.ipc as ipc
 
 from scripts.metadata import SCHEMA_DIR, load_tables
 from scripts.tables import with_origin
+from scripts.write import sha256_file
 
 SCRIPTS = Path(__file__).resolve().parent
 # The modules whose code decides a file's rows and its row checks (with the schemas and library versions).
@@ -79,9 +80,9 @@ def version() -> str:
 
 
 def sha256_bytes(path) -> str | None:
+    """sha256 of a file, None if it cannot be read (missing: the file is then read again)."""
     try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return None
 

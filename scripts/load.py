@@ -398,9 +398,9 @@ def load_file(path: Path, display: str, kind: str, data: bytes | None = None) ->
     return doc, []
 
 
-def file_kind(rel) -> str | None:
-    """The kind of an annotation file from its path below annotations/ (a Path or a posix string)."""
-    parts = rel.split("/") if isinstance(rel, str) else list(rel.parts)
+def file_kind(rel: str) -> str | None:
+    """The kind of an annotation file from its posix path below annotations/."""
+    parts = rel.split("/")
     if len(parts) == 2 and parts[0] == "sources" and parts[1].endswith(".yaml") and parts[1] != ".yaml":
         return "source_file"
     if len(parts) == 1 and parts[0] in CATALOGUES:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scripts.errors import Collector
 from scripts.metadata import SCHEMA_DIR, TABLE_ORDER, load_tables, package_name
-from scripts.write import Staged, sha256_file
+from scripts.write import Staged
 
 FORMATS = {"csv": ("text/csv", ""), "parquet": ("application/vnd.apache.parquet", "-parquet")}
 VERSION_LINE = re.compile(r"^## \[?(\d{4}\.\d{2}\.\d{2})\]?")
@@ -54,7 +54,7 @@ def table_schema(name: str, fmt: str) -> dict:
     return schema
 
 
-def resource(name: str, fmt: str, path: Path, rel: str, rows: int, sha256: str | None = None) -> dict:
+def resource(name: str, fmt: str, path: Path, rel: str, rows: int, sha256: str) -> dict:
     mediatype, suffix = FORMATS[fmt]
     table = load_tables()[name].descriptor
     res = {"name": name + suffix, "type": "table", "title": table["title"], "description": table["description"],
@@ -63,7 +63,7 @@ def resource(name: str, fmt: str, path: Path, rel: str, rows: int, sha256: str |
         res["encoding"] = "utf-8"
         res["dialect"] = {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
                           "header": True, "delimiter": ",", "quoteChar": "\"", "doubleQuote": True, "lineTerminator": "\n"}
-    res["hash"] = "sha256:" + (sha256 or sha256_file(path))
+    res["hash"] = "sha256:" + sha256  # hashed by write, as it wrote the file
     # frictionless 5.21 cannot measure a Parquet file's size and reports every `bytes`
     # as wrong, so Parquet sizes go in x-bytes; `verify` checks both.
     res["bytes" if fmt == "csv" else "x-bytes"] = path.stat().st_size
@@ -80,7 +80,7 @@ def describe(staged: Staged, data_prefix: str = "build/data") -> Staged:
     base["sources"] = [{"title": f"{s['outlet_en']} ({s['article_path']})", "path": s["article_path"]} for s in sources]
     base["resources"] = [
         resource(name, fmt, staged.folder / "data" / f"{name}.{fmt}", f"{data_prefix}/{name}.{fmt}",
-                 staged.tables[name].num_rows, staged.sha256.get(f"{name}.{fmt}"))
+                 staged.tables[name].num_rows, staged.sha256[f"{name}.{fmt}"])
         for fmt in FORMATS for name in TABLE_ORDER
     ]
     (staged.folder / "datapackage.json").write_text(json.dumps(base, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ import hashlib
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,7 +26,7 @@ class Staged:
     folder: Path                 # build/.stage-*/ holding data/ and datapackage.json
     tables: dict[str, pa.Table]
     root: Path
-    sha256: dict[str, str] = field(default_factory=dict)   # file name in data/ -> sha256 of its bytes
+    sha256: dict[str, str]       # file name in data/ -> sha256 of its bytes
 
 
 def write_csv(table: pa.Table, path: Path):
