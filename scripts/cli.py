@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 data errors (printed as path:line: message), 2 usage er
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from scripts.errors import DataError
 
 
 def _cmd_check(args):
-    from scripts.pipeline import check
+    from scripts.pipeline.runner import check
 
     built = check(args.root, use_cache=not args.no_cache, save_cache=False)
     counts = ", ".join(f"{n} {t.num_rows}" for n, t in built.tables.items())
@@ -21,7 +22,7 @@ def _cmd_check(args):
 
 
 def _cmd_build(args):
-    from scripts.pipeline import build
+    from scripts.pipeline.runner import build
 
     started = time.perf_counter()
     data = build(args.root, args.partition, use_cache=not args.no_cache)
@@ -29,7 +30,7 @@ def _cmd_build(args):
 
 
 def _cmd_verify(args):
-    from scripts.verify import verify
+    from scripts.publish.verify import verify
 
     descriptor = Path(args.descriptor) if args.descriptor else args.root / "datapackage.json"
     files, articles = verify(descriptor, args.articles)
@@ -37,7 +38,7 @@ def _cmd_verify(args):
 
 
 def _cmd_new_source(args):
-    from scripts.scaffold import ScaffoldError, new_source
+    from scripts.curate.scaffold import ScaffoldError, new_source
 
     try:
         path = new_source(args.root, args.article, args.id)
@@ -48,7 +49,7 @@ def _cmd_new_source(args):
 
 
 def _cmd_db(args):
-    from scripts.db import build_db
+    from scripts.db.build import build_db
 
     started = time.perf_counter()
     path = build_db(args.root)
@@ -56,7 +57,7 @@ def _cmd_db(args):
 
 
 def _cmd_query(args):
-    from scripts.db import QueryRefused, query
+    from scripts.db.build import QueryRefused, query
 
     try:
         print(query(args.root, args.sql, args.output))
@@ -66,7 +67,7 @@ def _cmd_query(args):
 
 
 def _cmd_docs(args):
-    from scripts.docs import build_docs
+    from scripts.site.build import build_docs
 
     started = time.perf_counter()
     site = build_docs(args.root)
@@ -74,21 +75,21 @@ def _cmd_docs(args):
 
 
 def _cmd_package(args):
-    from scripts.package import release
+    from scripts.publish.package import release
 
     print(f"wrote {release(args.root, texts=not args.no_texts)}")
 
 
 def _cmd_diff(args):
-    from scripts.diff import diff, render
+    from scripts.publish.diff import diff, render
 
     print(render(diff(Path(args.old), Path(args.new))))
 
 
 def _cmd_release(args):
     """package, but refuse a breaking schema change that the CHANGELOG does not announce."""
-    from scripts.diff import unannounced_breaking_changes
-    from scripts.package import release
+    from scripts.publish.diff import unannounced_breaking_changes
+    from scripts.publish.package import release
 
     changes = unannounced_breaking_changes(args.root, Path(args.previous) if args.previous else None)
     if changes:
@@ -96,6 +97,20 @@ def _cmd_release(args):
               + "\n  ".join(changes), file=sys.stderr)
         return 1
     print(f"wrote {release(args.root, texts=not args.no_texts)}")
+
+
+# Development tools outside the product code (benchmarks/): imported only when asked for,
+# and they parse their own options (`python -m scripts bench --help`).
+BENCHMARK_COMMANDS = {
+    "synth": "generate a synthetic corpus in our annotation format",
+    "bench": "build synthetic corpora of several sizes and measure every arrow against frictionless and pyarrow",
+}
+
+
+def run_benchmark_command(name: str, argv: list[str]) -> int:
+    module = importlib.import_module(f"benchmarks.{name}")
+    own = argparse.ArgumentParser(prog=f"python -m scripts {name}", description=BENCHMARK_COMMANDS[name])
+    return module.main(module.add_arguments(own).parse_args(argv))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -133,11 +148,8 @@ def parser() -> argparse.ArgumentParser:
     r = command("release", _cmd_release, "package, refusing breaking schema changes the CHANGELOG does not announce")
     r.add_argument("--no-texts", action="store_true", help="leave the article texts out of the archive")
     r.add_argument("--previous", help="previous release (zip or folder); default: the committed datapackage.json")
-    from scripts import bench, synth
-
-    synth.add_arguments(command("synth", lambda args: synth.main(args), "generate a synthetic corpus in our annotation format"))
-    bench.add_arguments(command("bench", lambda args: bench.main(args), "build synthetic corpora of several sizes and "
-                                                                        "measure every arrow against frictionless and pyarrow"))
+    for name, help_text in BENCHMARK_COMMANDS.items():
+        sub.add_parser(name, help=help_text)  # listed here; main() hands their arguments over
     d = command("diff", _cmd_diff, "rows added/removed/changed and schema changes between two releases")
     d.add_argument("old", help="older release: zip, unpacked folder or project folder")
     d.add_argument("new", help="newer release: zip, unpacked folder or project folder")
@@ -145,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in BENCHMARK_COMMANDS:
+        return run_benchmark_command(argv[0], argv[1:])
     args = parser().parse_args(argv)
     try:
         return args.func(args) or 0

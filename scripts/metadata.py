@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from scripts.paths import SCHEMA_DIR
+
 # Dependency order: a table only references tables before it (self-references aside),
 # so loading in this order satisfies every foreign key. Sources and actors reference
 # each other, which is why DuckDB foreign keys are declared only along this order.

@@ -77,9 +77,9 @@ class Built:
 
 
 def build_site(root: Path):
-    from scripts.pipeline import build
-    from scripts.db import build_db
-    from scripts.docs import build_docs
+    from scripts.pipeline.runner import build
+    from scripts.db.build import build_db
+    from scripts.site.build import build_docs
 
     build(root)
     build_db(root)

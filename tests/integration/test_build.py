@@ -23,7 +23,7 @@ def test_every_table_has_rows_and_csv_equals_parquet(real):
     assert {r["name"] for r in csvs} >= {"sources", "events", "mentions", "figures", "places", "actors"}
     for res in csvs:
         parquet = pq.read_table(real / res["path"].replace(".csv", ".parquet"))
-        from scripts.verify import expected_schema, read_table
+        from scripts.publish.verify import expected_schema, read_table
 
         csv = read_table(real / res["path"], "csv", expected_schema(res["schema"]))
         assert parquet.num_rows == csv.num_rows == res["rows"] > 0, res["name"]

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from scripts import db
+from scripts.db import build as db
 from scripts.metadata import TABLE_ORDER
 from tests.conftest import REPO, built_copy, run_cli, snapshot
 
@@ -404,7 +404,7 @@ def test_database_bytes_are_deterministic_on_a_synthetic_corpus(tmp_path):
     now takes its blocks from DuckDB's block allocator (db.BLOCK_ALLOCATOR_FACTOR)."""
     import hashlib
 
-    from scripts import synth
+    from benchmarks import synth
 
     root = tmp_path / "corpus"
     synth.generate(100, 1, root, show_progress=False)

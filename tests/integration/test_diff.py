@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from scripts.diff import diff, render, unannounced_breaking_changes
+from scripts.publish.diff import diff, render, unannounced_breaking_changes
 from tests.conftest import MINI, run_cli
 
 

@@ -51,7 +51,7 @@ def test_archive_lists_everything_a_user_needs(released):
         assert {f"data/{table}.csv", f"data/{table}.parquet"} <= rel
     assert {"datapackage.json", f"{NAME}.duckdb", "views.sql", "README.md", "CITATION.cff", "CHANGELOG.md",
             "LICENSE", "LICENSE-DATA.md", "SHA256SUMS", "croissant.json", "articles/a.txt", "articles/b.txt",
-            "scripts/verify.py", "schemas/mentions.schema.json"} <= rel
+            "scripts/publish/verify.py", "schemas/mentions.schema.json"} <= rel
     info = zipfile.ZipFile(zip_path).infolist()
     assert {i.date_time for i in info} == {(2026, 11, 23, 0, 0, 0)} and {i.external_attr >> 16 for i in info} == {0o100644}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from scripts import db
+from scripts.db import build as db
 from scripts.metadata import load_tables
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from scripts.dates import DateProblem, bounds
+from scripts.pipeline.dates import DateProblem, bounds
 
 D = dt.date
 

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from scripts import db
+from scripts.db import build as db
 from scripts.errors import DataError
 from scripts.metadata import TABLE_ORDER, categories, load_tables, required
 

@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.docs_article import Span, article_html
-from scripts.docs_hooks import wrap_arabic
-from scripts.docs_html import human_date, md_text
+from scripts.site.article import Span, article_html
+from scripts.site.hooks import wrap_arabic
+from scripts.site.html import human_date, md_text
 from scripts.errors import DataError
 from tests.conftest import REPO, built_copy, run_cli
 
@@ -137,7 +137,7 @@ def test_downloads_list_matches_datapackage(site):
 
 
 def test_site_copy_of_the_data_verifies_against_its_manifest(site):
-    from scripts.verify import verify
+    from scripts.publish.verify import verify
 
     out = site / "build" / "site"
     checked, _ = verify(out / "datapackage.json")
@@ -298,7 +298,7 @@ def test_docs_build_is_deterministic(mini):
 def test_failed_docs_build_keeps_the_previous_site(mini, monkeypatch):
     site_dir = build_all(mini)
     before = tree(site_dir)
-    import scripts.docs_pages as pages
+    import scripts.site.pages as pages
 
     render = pages.render
 
@@ -330,7 +330,7 @@ def test_generated_pages_never_go_into_docs(site):
 
 
 def test_a_handwritten_page_may_not_shadow_a_generated_one(mini, monkeypatch):
-    from scripts import docs
+    from scripts.site import build as docs
 
     build_all(mini)
     original = docs.load_site

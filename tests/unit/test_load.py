@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from scripts.errors import DataError
-from scripts.load import load_file
-from scripts.pipeline import check
+from scripts.pipeline.load import load_file
+from scripts.pipeline.runner import check
 
 
 def write(root: Path, rel: str, text: str | bytes):
@@ -92,7 +92,7 @@ def test_fast_and_full_schema_checks_agree():
     import fastjsonschema
 
     from scripts.errors import Collector
-    from scripts.load import _validators, file_kind, parse_yaml
+    from scripts.pipeline.load import _validators, file_kind, parse_yaml
     from tests.conftest import MINI, REPO
 
     for base in (REPO / "annotations", MINI / "annotations"):
@@ -110,7 +110,7 @@ def test_fast_and_full_schema_checks_agree():
 
 def _same(a, b) -> bool:
     """Equal values, types, record lines and key lines."""
-    from scripts.load import Record
+    from scripts.pipeline.load import Record
 
     if isinstance(a, Record) or isinstance(b, Record):
         return (isinstance(a, Record) and isinstance(b, Record) and (a.line, a.key_lines, list(a)) == (b.line, b.key_lines, list(b))
@@ -130,7 +130,7 @@ def _corpus_texts():
 def test_line_reader_reads_every_real_file_as_pyyaml_does():
     import yaml
 
-    from scripts.load import _Loader, _read_block
+    from scripts.pipeline.load import _Loader, _read_block
 
     for text in _corpus_texts():
         block = _read_block(text)
@@ -145,7 +145,7 @@ def test_line_reader_agrees_with_pyyaml_on_mutated_files():
 
     import yaml
 
-    from scripts.load import _Loader, _read_block
+    from scripts.pipeline.load import _Loader, _read_block
 
     rng = random.Random(7)
     seeds = _corpus_texts()
@@ -176,7 +176,7 @@ def test_line_reader_agrees_with_pyyaml_on_mutated_files():
 
 
 def test_key_line_finds_a_key_of_a_record_by_its_line(mini):
-    from scripts.load import key_line
+    from scripts.pipeline.load import key_line
 
     assert key_line(mini, "annotations/places.yaml", 2, "kind") == 5
     assert key_line(mini, "annotations/places.yaml", 2, "no-such-key") == 2
@@ -185,7 +185,7 @@ def test_key_line_finds_a_key_of_a_record_by_its_line(mini):
 def test_a_folder_or_link_where_a_file_belongs_is_reported_not_read(mini):
     import os
 
-    from scripts.load import annotation_files
+    from scripts.pipeline.load import annotation_files
 
     (mini / "annotations/sources/nested").mkdir()
     (mini / "annotations/sources/nested/c.yaml").write_text("source: {}\n", encoding="utf-8")

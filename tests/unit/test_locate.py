@@ -1,6 +1,6 @@
 from scripts.errors import Collector
-from scripts.load import Record
-from scripts.locate import Article, explain_miss, find_all, locate_quote
+from scripts.pipeline.load import Record
+from scripts.pipeline.locate import Article, explain_miss, find_all, locate_quote
 
 TEXT = "قال مصدر أمني إن القوات الأمريكية ستغادر. وقال مصدر أمني آخر إن القوات الأمريكية باقية."
 
@@ -54,8 +54,8 @@ def test_occurrence_beyond_count():
 def test_one_pass_finds_what_a_scan_per_quote_finds(real):
     """The automaton's offsets equal str.find's for every quote of every real article, and
     for overlapping, nested and repeated quotes."""
-    from scripts.load import annotation_files, load_file
-    from scripts.locate import occurrences, quoted_records
+    from scripts.pipeline.load import annotation_files, load_file
+    from scripts.pipeline.locate import occurrences, quoted_records
 
     def scan(text, quote):
         starts, at = [], text.find(quote)

@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from scripts.errors import DataError
-from scripts.pipeline import PARALLEL_FROM, check
+from scripts.pipeline.runner import PARALLEL_FROM, check
 from tests.conftest import snapshot
 
 A = "annotations/sources/outlet-a-2025-08-19.yaml"
@@ -24,7 +24,7 @@ def test_many_files_in_parallel_give_the_same_rows(mini):
             encoding="utf-8")
     parallel = check(mini, use_cache=False)
     assert parallel.stats["files_read"] == PARALLEL_FROM + 5
-    import scripts.pipeline as pipeline
+    import scripts.pipeline.runner as pipeline
 
     saved, pipeline.PARALLEL_FROM = pipeline.PARALLEL_FROM, 10**9
     try:
@@ -102,7 +102,7 @@ def test_merging_into_the_cached_order_equals_sorting(real):
     import pyarrow as pa
 
     from scripts.metadata import load_tables
-    from scripts.tables import in_key_order, merged_in_key_order
+    from scripts.pipeline.tables import in_key_order, merged_in_key_order
 
     built = check(real, use_cache=False, save_cache=False)
     rng = random.Random(3)
@@ -128,7 +128,7 @@ def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, 
     import os
     import time
 
-    import scripts.cache as cache
+    import scripts.pipeline.cache as cache
 
     hashed = []
     real_hash = cache._sha256_all
@@ -156,7 +156,7 @@ def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, 
 def test_small_edits_are_saved_as_a_delta_beside_an_untouched_base(mini, monkeypatch):
     import pyarrow.ipc as ipc
 
-    import scripts.pipeline as pipeline
+    import scripts.pipeline.runner as pipeline
 
     base = mini / "build/cache/current/base/mentions.arrow"
     delta = mini / "build/cache/current/delta/mentions.arrow"

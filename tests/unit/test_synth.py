@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts import bench, synth
-from scripts.locate import find_all
+from benchmarks import bench
+
+from benchmarks import synth
+from scripts.pipeline.locate import find_all
 from tests.conftest import run_cli
 
 
@@ -130,7 +132,7 @@ def test_claims_agree_as_in_real_news(tmp_path):
     """Events belong to stories that a handful of articles share; dated mentions of an event
     agree with its date and figures of a quantity with each other, but for rare genuine
     disagreements, so the conflicts stay a small fraction of the claims."""
-    from scripts.dates import bounds
+    from scripts.pipeline.dates import bounds
 
     root = tmp_path / "n"
     synth.generate(300, 3, root, show_progress=False)

@@ -4,8 +4,8 @@ import pyarrow as pa
 import pytest
 
 from scripts.metadata import categories, load_tables, pandera_schema
-from scripts.pipeline import check
-from scripts.validate import meets_constraints
+from scripts.pipeline.runner import check
+from scripts.pipeline.validate import meets_constraints
 
 
 def _pandera_accepts(schema, table: pa.Table) -> bool:
@@ -68,8 +68,8 @@ def test_every_broken_constraint_is_caught_by_arrow_and_explained_by_pandera(rea
 def test_repeats_of_every_key_are_found_and_named_in_file_order(real_tables, tmp_path):
     """Three rows share a mention_id, two others share the 4-column unique key of mentions."""
     from scripts.errors import Collector
-    from scripts.tables import in_key_order
-    from scripts.validate import check_unique
+    from scripts.pipeline.tables import in_key_order
+    from scripts.pipeline.validate import check_unique
 
     schema = load_tables()["mentions"]
     rows = real_tables["mentions"].slice(0, 6).to_pylist()

@@ -44,7 +44,8 @@ from pathlib import Path
 
 from scripts.progress import Quiet, progress
 
-REPO = Path(__file__).resolve().parent.parent
+from scripts.paths import REPO
+
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 WORD = re.compile(r"\S+")
 DIGITS = re.compile(r"[0-9]+")
@@ -666,4 +667,4 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m scripts.synth", description=__doc__.splitlines()[0])).parse_args()))
+    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m benchmarks.synth", description=__doc__.splitlines()[0])).parse_args()))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scripts.docs_html import esc
+from scripts.site.html import esc
 
 KIND_ORDER = {"line": 0, "mention": 1, "figure": 2, "citation": 3}
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scripts.errors import Collector, Problem
-from scripts.load import key_line
+from scripts.pipeline.load import key_line
 from scripts.metadata import categories, load_tables, pandera_schema, required
 
 ROW_SLICE = 100_000   # rows per pandera call: bounds the memory of the pandas copy

@@ -21,10 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-if str(Path(__file__).resolve().parent.parent) not in sys.path:  # when run by the `mkdocs` command itself
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.docs_html import ARABIC_RUN  # noqa: E402
+from scripts.site.html import ARABIC_RUN
 
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")

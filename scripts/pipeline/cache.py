@@ -32,13 +32,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from scripts.metadata import SCHEMA_DIR, load_tables
-from scripts.tables import with_origin
-from scripts.write import sha256_file
+from scripts.metadata import load_tables
+from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
+from scripts.pipeline.tables import with_origin
+from scripts.pipeline.write import sha256_file
 
-SCRIPTS = Path(__file__).resolve().parent
-# The modules whose code decides a file's rows and its row checks (with the schemas and library versions).
-CODE_FILES = ("cache.py", "load.py", "locate.py", "tables.py", "dates.py", "metadata.py", "pipeline.py", "validate.py")
+# The code that decides a file's rows and its row checks (with the schemas and library versions):
+# the whole pipeline package and the schema reader.
+CODE_FILES = ("pipeline/*.py", "metadata.py")
 FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()), ("stat", pa.string()),
                    ("article_path", pa.string()), ("article_sha256", pa.string()), ("article_stat", pa.string()),
                    ("source_line", pa.int32()), ("segment", pa.string())])
@@ -74,8 +75,9 @@ def settled_stat(path: Path) -> str | None:
 @lru_cache(maxsize=1)
 def version() -> str:
     digest = hashlib.sha256(f"{sys.version}|{pa.__version__}".encode())
-    for path in [*(SCRIPTS / name for name in CODE_FILES), *sorted(SCHEMA_DIR.glob("*.json"))]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    code = sorted(path for pattern in CODE_FILES for path in SCRIPTS.glob(pattern))
+    for path in [*code, *sorted(SCHEMA_DIR.glob("*.json"))]:
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

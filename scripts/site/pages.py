@@ -10,16 +10,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.docs import Page, Site
-from scripts.docs_chart import Mark, map_extent, places_svg, timeline_svg
-from scripts.docs_html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural,
+from scripts.site.build import Page, Site
+from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
+from scripts.site.html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural,
                                table, txt)
-from scripts.docs_links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
+from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
                                 TIMELINE, Links, event_page, source_page)
-from scripts.docs_records import event_pages, figure_text, source_pages
-from scripts.docs_reference import cookbook_pages, dictionary_page, query_page
-from scripts.docs_story import story
-from scripts.package import archive_descriptor
+from scripts.site.records import event_pages, figure_text, source_pages
+from scripts.site.reference import cookbook_pages, dictionary_page, query_page
+from scripts.site.story import story
+from scripts.publish.package import archive_descriptor
 
 # A nav section lists its pages one by one up to this many; beyond, only its index page (which
 # links to all of them): Material repeats the whole nav on every page, so a nav of thousands
@@ -107,7 +107,7 @@ def home(site: Site) -> Page:
 
 def croissant_script(site: Site) -> str:
     """The release's Croissant metadata as JSON-LD, for dataset search engines."""
-    from scripts.package import archive_descriptor, croissant
+    from scripts.publish.package import archive_descriptor, croissant
 
     text = json.dumps(croissant(archive_descriptor(site.root, texts=True), site.root), ensure_ascii=False,
                       sort_keys=True, indent=1)
@@ -284,7 +284,7 @@ def downloads(site: Site, files: dict) -> Page:
     # downloaded copy of the site's data/ and datapackage.json passes `python -m scripts verify`.
     files["datapackage.json"] = _json(archive_descriptor(site.root, texts=False))
     files[f"data/{site.database.name}"] = site.database
-    from scripts.write import sha256_file
+    from scripts.pipeline.write import sha256_file
 
     db_row = [a(links.to(f"data/{site.database.name}"), code(site.database.name)), "duckdb", "",
               num(site.database.stat().st_size), f'<code class="hash">{esc(sha256_file(site.database))}</code>']

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scripts.errors import Collector
 from scripts.metadata import SCHEMA_DIR, TABLE_ORDER, load_tables, package_name
-from scripts.write import Staged
+from scripts.pipeline.write import Staged
 
 FORMATS = {"csv": ("text/csv", ""), "parquet": ("application/vnd.apache.parquet", "-parquet")}
 VERSION_LINE = re.compile(r"^## \[?(\d{4}\.\d{2}\.\d{2})\]?")
@@ -114,7 +114,7 @@ def archive_descriptor(root: Path, texts: bool) -> dict:
 
 def release(root: Path, texts: bool = True) -> Path:
     """build/dist/<name>-<version>[-notexts].zip: deterministic, verifiable, citable."""
-    from scripts.db import database_path
+    from scripts.db.build import database_path
 
     root = Path(root)
     name, ver = package_name(), version(root)

@@ -13,10 +13,10 @@ import bisect
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scripts.dates import DateProblem, bounds
+from scripts.pipeline.dates import DateProblem, bounds
 from scripts.errors import Collector
-from scripts.load import CATALOGUES, Record
-from scripts.locate import Article
+from scripts.pipeline.load import CATALOGUES, Record
+from scripts.pipeline.locate import Article
 from scripts.metadata import Table, load_tables, source_sections
 
 ORIGIN = pa.schema([pa.field("_path", pa.string(), nullable=False), pa.field("_line", pa.int32(), nullable=False)])

@@ -11,9 +11,9 @@ source. A rule that finds nothing leaves its line out; an event is told only onc
 """
 from __future__ import annotations
 
-from scripts.docs import Site
-from scripts.docs_html import a, ar, esc, human_date, txt
-from scripts.docs_links import Links, source_page
+from scripts.site.build import Site
+from scripts.site.html import a, ar, esc, human_date, txt
+from scripts.site.links import Links, source_page
 
 MOVEMENTS = ("troop_movement", "withdrawal", "relocation", "handover", "base_closure")
 

@@ -32,13 +32,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from scripts.paths import COOKBOOK_DIR, REPO, VIEW_DIR
 from scripts.errors import Collector, DataError, Problem
 from scripts.faults import checkpoint
 from scripts.metadata import TABLE_ORDER, Table, categories, load_tables, package_name, required
 
-REPO = Path(__file__).resolve().parent.parent
-VIEW_DIR = Path(__file__).resolve().parent / "sql"
-COOKBOOK_DIR = REPO / "docs" / "cookbook"
 DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "date": "DATE"}
 # DuckDB 2.0 writes storage that 1.x cannot read; v1.0.0 opens in every 1.x release we know of.
 STORAGE_VERSION = "v1.0.0"

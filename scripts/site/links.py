@@ -1,7 +1,7 @@
 """Where every generated page lives, and links between them as escaped HTML."""
 from __future__ import annotations
 
-from scripts.docs_html import a, ar, code, esc, human_date, rel
+from scripts.site.html import a, ar, code, esc, human_date, rel
 
 HOME = "index.md"
 TIMELINE = "timeline.md"

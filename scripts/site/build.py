@@ -26,16 +26,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import yaml
 
-from scripts.docs_html import BLOCK
+from scripts.site.html import BLOCK
+from scripts.paths import REPO, VIEW_DIR
 from scripts.errors import Collector, DataError
 from scripts.faults import checkpoint
 from scripts.metadata import Table, load_tables
 
-REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "mkdocs.yml"
 HANDWRITTEN = REPO / "docs"
 ASSET_DIRS = ("stylesheets", "javascripts")
-VIEW_DIR = Path(__file__).resolve().parent / "sql"
 
 
 @dataclass
@@ -247,7 +246,7 @@ def load_site(root: Path) -> Site:
     if not descriptor.is_file():
         problems.add("datapackage.json", 1, "missing: run `python -m scripts build` (make build) first")
     tables = read_tables(root, schemas, problems)
-    from scripts.db import database_path
+    from scripts.db.build import database_path
 
     db = database_path(root)
     if not db.is_file():
@@ -372,7 +371,7 @@ def run_mkdocs(site: Site, src: Path, out: Path, nav: list, not_in_nav: list[str
 
 def build_docs(root: Path) -> Path:
     """Generate the pages and build the site; returns build/site. The old site stays on failure."""
-    from scripts.docs_pages import render
+    from scripts.site.pages import render
 
     site = load_site(root)
     rendered = render(site)

@@ -8,7 +8,7 @@ subprocess (so peak RSS is that command's own, read from getrusage in the child)
     build        load, locate, tables (per file, in workers), cache, validate, write, package+publish, db:
                  seconds, and peak RSS;
                  then the pyarrow floor: pq.write_table of the same Arrow tables, default options
-    verify       scripts.verify on the built datapackage.json (hashes, rows, every constraint, CSV + Parquet);
+    verify       scripts.publish.verify on the built datapackage.json (hashes, rows, every constraint, CSV + Parquet);
                  then again with every quote checked against its article (reported beside, not in the ratio)
     frictionless `frictionless validate` of a descriptor holding only the CSV resources (design 7:
                  its Parquet path is slow and wrong); with --frictionless-rows N it validates the first N
@@ -35,7 +35,8 @@ import time
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from scripts.paths import REPO
+
 ARROWS = ("load", "locate", "tables", "cache", "validate", "write", "package", "db")
 BUILD_ARROWS = ARROWS[:-1]  # "full build": YAML -> every table located, validated, written and described
 LIBRARIES = ("pyarrow", "duckdb", "pandas", "pandera", "PyYAML", "jsonschema", "edtf", "frictionless", "numpy")
@@ -66,13 +67,13 @@ def _child(argv: list[str]) -> None:
     elif mode == "db":
         result.update(_child_db(root))
     elif mode == "verify":
-        from scripts.verify import verify
+        from scripts.publish.verify import verify
 
         t = time.perf_counter()
         checked, _ = verify(root / "datapackage.json", quotes=False)
         result.update(seconds=time.perf_counter() - t, files=len(checked))
     elif mode == "verify-quotes":
-        from scripts.verify import verify
+        from scripts.publish.verify import verify
 
         t = time.perf_counter()
         checked, articles = verify(root / "datapackage.json")
@@ -92,9 +93,9 @@ def _child_build(root: Path) -> dict:
     worker processes, interleaved; their wall time is split by the CPU seconds the workers
     spent in each. `cache` is checking the row cache and saving it."""
     t0 = time.perf_counter()
-    from scripts.package import describe
-    from scripts.pipeline import check
-    from scripts.write import publish, write
+    from scripts.publish.package import describe
+    from scripts.pipeline.runner import check
+    from scripts.pipeline.write import publish, write
 
     imports = time.perf_counter() - t0
     seconds, rss = {}, {}
@@ -130,7 +131,7 @@ def _child_build(root: Path) -> dict:
 def _child_db(root: Path) -> dict:
     """The db arrow in its own process, as `python -m scripts db` runs it after `build`."""
     try:
-        from scripts.db import build_db
+        from scripts.db.build import build_db
     except ImportError:
         return {"db": None}
     t = time.perf_counter()
@@ -218,12 +219,11 @@ def _run_child(mode: str, root: Path, *extra: str) -> dict:
     """
     with tempfile.NamedTemporaryFile(prefix=f"bench-{mode}-", suffix=".json", delete=False) as f:
         result_path = Path(f.name)
-    code = "import sys; from scripts.bench import _child; _child(sys.argv[1:])"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    code = "import sys; from benchmarks.bench import _child; _child(sys.argv[1:])"
     tree_peak, stopped = 0.0, None
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, mode, str(root), str(result_path), *extra], cwd=REPO, env=env,
+        proc = subprocess.Popen([sys.executable, "-c", code, mode, str(root), str(result_path), *extra], cwd=REPO,
                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
             while proc.poll() is None:
@@ -401,7 +401,7 @@ def _ratio(a, b):
 
 def measure_size(n: int, seed: int, out: Path, jobs: int, sample_rows: int, step) -> dict:
     """Every measure at one corpus size; a failed step is recorded in `failures` and the rest go on where they can."""
-    from scripts.synth import generate
+    from benchmarks.synth import generate
 
     root = out / f"corpus-{n}"
     run = {"articles": n, "root": str(root), "failures": {}}
@@ -671,4 +671,4 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__.splitlines()[0])).parse_args()))
+    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.splitlines()[0])).parse_args()))

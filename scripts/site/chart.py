@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from scripts.docs_html import esc
+from scripts.site.html import esc
 
 WIDTH = 900
 LABEL_W = 270

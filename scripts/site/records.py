@@ -1,10 +1,10 @@
 """One page per source (the article with its highlighted quotes) and one per event."""
 from __future__ import annotations
 
-from scripts.docs import Page, Site
-from scripts.docs_article import Span, article_html
-from scripts.docs_html import ar, block, code, dl, esc, human_date, iso, md_text, num, plural, table, txt
-from scripts.docs_links import EVENTS, SOURCES, Links, event_page, source_page
+from scripts.site.build import Page, Site
+from scripts.site.article import Span, article_html
+from scripts.site.html import ar, block, code, dl, esc, human_date, iso, md_text, num, plural, table, txt
+from scripts.site.links import EVENTS, SOURCES, Links, event_page, source_page
 
 CLAIM_PREFIX = {"mention": "M", "figure": "F", "citation": "C"}
 

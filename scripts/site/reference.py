@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from scripts.docs import Page, Site
-from scripts.docs_html import a, block, code, esc, fence, md_text, num, plural, table, txt
-from scripts.docs_links import COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
+from scripts.site.build import Page, Site
+from scripts.site.html import a, block, code, esc, fence, md_text, num, plural, table, txt
+from scripts.site.links import COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
 from scripts.metadata import required
 
 RESULT_ROW_LIMIT = 200

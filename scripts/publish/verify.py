@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from scripts.errors import Collector
 from scripts.metadata import Table, categories, required
-from scripts.write import sha256_file
+from scripts.pipeline.write import sha256_file
 
 
 def expected_schema(table_schema: dict) -> pa.Schema:
