@@ -93,7 +93,7 @@ def _child_build(root: Path) -> dict:
     worker processes, interleaved; their wall time is split by the CPU seconds the workers
     spent in each. `cache` is checking the row cache and saving it."""
     t0 = time.perf_counter()
-    from scripts.publish.package import describe
+    from scripts.pipeline.describe import describe
     from scripts.pipeline.runner import check
     from scripts.pipeline.write import publish, write
 

@@ -57,7 +57,7 @@ def _cmd_db(args):
 
 
 def _cmd_query(args):
-    from scripts.db.build import QueryRefused, query
+    from scripts.db.query import QueryRefused, query
 
     try:
         print(query(args.root, args.sql, args.output))
@@ -75,7 +75,7 @@ def _cmd_docs(args):
 
 
 def _cmd_package(args):
-    from scripts.publish.package import release
+    from scripts.publish.archive import release
 
     print(f"wrote {release(args.root, texts=not args.no_texts)}")
 
@@ -89,7 +89,7 @@ def _cmd_diff(args):
 def _cmd_release(args):
     """package, but refuse a breaking schema change that the CHANGELOG does not announce."""
     from scripts.publish.diff import unannounced_breaking_changes
-    from scripts.publish.package import release
+    from scripts.publish.archive import release
 
     changes = unannounced_breaking_changes(args.root, Path(args.previous) if args.previous else None)
     if changes:

@@ -11,3 +11,13 @@ SCRIPTS = REPO / "scripts"
 SCHEMA_DIR = REPO / "schemas"
 VIEW_DIR = SCRIPTS / "sql"
 COOKBOOK_DIR = REPO / "docs" / "cookbook"
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as the curator knows it: relative to the project or the repository."""
+    for base in (Path(root).resolve(), REPO):
+        try:
+            return Path(path).resolve().relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,10 +31,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from scripts.atomic import remove_leftovers, staging_path, swap_in
+from scripts.hashing import sha256_file
 from scripts.metadata import load_tables
 from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
 from scripts.pipeline.tables import with_origin
-from scripts.pipeline.write import sha256_file
 
 # The code that decides a file's rows and its row checks (with the schemas and library versions):
 # the whole pipeline package and the schema reader.
@@ -171,9 +171,8 @@ def save(root: Path, files: list[FileInfo], delta: dict[str, pa.Table], base: di
     (hard links, nothing rewritten) and only the delta (the rows of files read since) is
     written: after a small edit, the cache costs as much to save as the edit."""
     folder = cache_dir(root)
-    for stale in folder.parent.glob(".*-*") if folder.parent.exists() else []:  # left by a killed build
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = folder.with_name(f".new-{os.getpid()}")
+    remove_leftovers(folder.parent, ".*.tmp-*", ".*.old-*")  # left by a killed build
+    staging = staging_path(folder)
     (staging / "delta").mkdir(parents=True)
     meta = {"version": version()}
     columns = {name: [getattr(f, name) for f in files] for name in FILES.names}
@@ -185,11 +184,7 @@ def save(root: Path, files: list[FileInfo], delta: dict[str, pa.Table], base: di
     else:
         _write_tables(staging / "base", base, meta)
     _write_tables(staging / "delta", delta, meta)
-    old = folder.with_name(f".old-{os.getpid()}")
-    if folder.exists():
-        os.replace(folder, old)
-    os.replace(staging, folder)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(staging, folder)
 
 
 def _write_tables(folder: Path, tables: dict[str, pa.Table], meta: dict):

@@ -17,8 +17,8 @@ import difflib
 import json
 import os
 import re
-from json.decoder import scanstring as _json_string
 from functools import lru_cache
+from json.decoder import scanstring as _json_string
 from pathlib import Path
 
 import fastjsonschema

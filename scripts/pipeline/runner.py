@@ -23,14 +23,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc  # noqa: F401 - pa.ipc
 
-from scripts.pipeline import cache
 from scripts.errors import Collector, Problem
 from scripts.faults import checkpoint
+from scripts.metadata import load_tables
+from scripts.pipeline import cache
 from scripts.pipeline.load import annotation_files, key_line, load_file
 from scripts.pipeline.locate import locate
-from scripts.metadata import load_tables
+from scripts.pipeline.tables import (
+    in_key_order,
+    merged_in_key_order,
+    tables,
+    to_arrow,
+    with_origin,
+)
 from scripts.progress import progress
-from scripts.pipeline.tables import in_key_order, merged_in_key_order, tables, to_arrow, with_origin
 
 PARALLEL_FROM = 64    # files to read; below this, starting worker processes costs more than it saves
 BATCH = 64            # files per task of a worker: rows are turned into Arrow once per batch
@@ -334,7 +340,7 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_b
 
 def build(root: Path, partition: str | None = None, use_cache: bool = True) -> Path:
     """check, then write the tables and datapackage.json and swap them into build/data."""
-    from scripts.publish.package import describe
+    from scripts.pipeline.describe import describe
     from scripts.pipeline.write import publish, write
 
     built = check(root, use_cache, save_in_background=True)

@@ -13,11 +13,11 @@ import bisect
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scripts.pipeline.dates import DateProblem, bounds
 from scripts.errors import Collector
+from scripts.metadata import Table, load_tables, source_sections
+from scripts.pipeline.dates import DateProblem, bounds
 from scripts.pipeline.load import CATALOGUES, Record
 from scripts.pipeline.locate import Article
-from scripts.metadata import Table, load_tables, source_sections
 
 ORIGIN = pa.schema([pa.field("_path", pa.string(), nullable=False), pa.field("_line", pa.int32(), nullable=False)])
 CATALOGUE_TABLES = {kind: name.removesuffix(".yaml") for name, kind in CATALOGUES.items()}

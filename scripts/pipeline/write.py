@@ -17,7 +17,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from scripts.atomic import remove, staging_path, swap_in
 from scripts.faults import checkpoint
+from scripts.hashing import sha256_file
 from scripts.metadata import load_tables
 
 
@@ -96,14 +98,6 @@ def write_partitioned(tables: dict[str, pa.Table], folder: Path):
             write_parquet(contiguous(table.filter(pc.equal(years, year))), part / "part-0.parquet")
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def publish(staged: Staged) -> Path:
     """Swap the staged data and datapackage.json into place; returns build/data."""
     build = staged.root / "build"
@@ -112,25 +106,18 @@ def publish(staged: Staged) -> Path:
     for path in sorted(p for p in (staged.folder / "data" / "partitioned").rglob("*") if p.is_file()):
         digest.update(path.relative_to(staged.folder).as_posix().encode() + b"\0" + sha256_file(path).encode())
     generation = build / f".data-{digest.hexdigest()[:16]}"
-    if generation.exists():
-        shutil.rmtree(generation)
+    remove(generation)
     checkpoint("publish")
     os.replace(staged.folder / "data", generation)
     link = build / "data"
     if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
         os.replace(link, build / ".data-previous")
-    tmp_link = build / f".data-link-{os.getpid()}"
-    if tmp_link.is_symlink():
-        tmp_link.unlink()
-    os.symlink(generation.name, tmp_link)
-    os.replace(tmp_link, link)
-    os.replace(staged.folder / "datapackage.json", staged.root / "datapackage.json")
-    shutil.rmtree(staged.folder, ignore_errors=True)
-    for stale in [*build.glob(".data-*"), *build.glob(".stage-*")]:
-        if stale == generation:
-            continue
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink()
+    new_link = staging_path(link)
+    os.symlink(generation.name, new_link)
+    swap_in(new_link, link)  # a symlink is replaced in one rename: readers see the old data or the new
+    swap_in(staged.folder / "datapackage.json", staged.root / "datapackage.json")
+    remove(staged.folder)
+    for stale in [*build.glob(".data-*"), *build.glob(".data.tmp-*"), *build.glob(".stage-*")]:
+        if stale != generation:
+            remove(stale)
     return link

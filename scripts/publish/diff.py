@@ -116,7 +116,7 @@ def unannounced_breaking_changes(root: Path, previous: Path | None = None) -> li
     when the newest CHANGELOG entry does not say 'breaking'; empty when all is well."""
     import subprocess
 
-    from scripts.publish.package import changelog_entry
+    from scripts.pipeline.describe import changelog_entry
 
     root = Path(root)
     if "breaking" in changelog_entry(root).lower():

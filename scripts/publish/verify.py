@@ -17,8 +17,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from scripts.errors import Collector
+from scripts.hashing import sha256_file
 from scripts.metadata import Table, categories, required
-from scripts.pipeline.write import sha256_file
 
 
 def expected_schema(table_schema: dict) -> pa.Schema:

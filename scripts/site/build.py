@@ -246,7 +246,7 @@ def load_site(root: Path) -> Site:
     if not descriptor.is_file():
         problems.add("datapackage.json", 1, "missing: run `python -m scripts build` (make build) first")
     tables = read_tables(root, schemas, problems)
-    from scripts.db.build import database_path
+    from scripts.db.schema import database_path
 
     db = database_path(root)
     if not db.is_file():

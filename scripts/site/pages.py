@@ -19,7 +19,7 @@ from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOM
 from scripts.site.records import event_pages, figure_text, source_pages
 from scripts.site.reference import cookbook_pages, dictionary_page, query_page
 from scripts.site.story import story
-from scripts.publish.package import archive_descriptor
+from scripts.publish.archive import archive_descriptor
 
 # A nav section lists its pages one by one up to this many; beyond, only its index page (which
 # links to all of them): Material repeats the whole nav on every page, so a nav of thousands
@@ -107,7 +107,8 @@ def home(site: Site) -> Page:
 
 def croissant_script(site: Site) -> str:
     """The release's Croissant metadata as JSON-LD, for dataset search engines."""
-    from scripts.publish.package import archive_descriptor, croissant
+    from scripts.publish.archive import archive_descriptor
+    from scripts.publish.croissant import croissant
 
     text = json.dumps(croissant(archive_descriptor(site.root, texts=True), site.root), ensure_ascii=False,
                       sort_keys=True, indent=1)
@@ -284,7 +285,7 @@ def downloads(site: Site, files: dict) -> Page:
     # downloaded copy of the site's data/ and datapackage.json passes `python -m scripts verify`.
     files["datapackage.json"] = _json(archive_descriptor(site.root, texts=False))
     files[f"data/{site.database.name}"] = site.database
-    from scripts.pipeline.write import sha256_file
+    from scripts.hashing import sha256_file
 
     db_row = [a(links.to(f"data/{site.database.name}"), code(site.database.name)), "duckdb", "",
               num(site.database.stat().st_size), f'<code class="hash">{esc(sha256_file(site.database))}</code>']

@@ -42,4 +42,4 @@ def test_killed_build_keeps_the_previous_one(point, command, tmp_path):
         assert run_cli(later, "--root", root)[0] == 0
     assert published(root) != before
     assert [p.name for p in (root / "build").iterdir() if p.name.startswith((".stage-", ".site-", ".cookbook-"))
-            or ".tmp-" in p.name] == []
+            or ".tmp-" in p.name or ".old-" in p.name] == []

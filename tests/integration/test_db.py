@@ -14,7 +14,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.db import build as db
+from scripts.db import build as db_build
+from scripts.db import views as db_views
+from scripts.errors import DataError
 from scripts.metadata import TABLE_ORDER
 from tests.conftest import REPO, built_copy, run_cli, snapshot
 
@@ -165,7 +167,7 @@ def test_source_overview(built):
 # ---------------------------------------------------------------------------- cookbook
 
 def test_every_recipe_ran_and_was_written(built):
-    recipes = sorted(db.COOKBOOK_DIR.glob("*.sql"))
+    recipes = sorted(db_build.COOKBOOK_DIR.glob("*.sql"))
     assert len(recipes) >= 8
     out = built / "build" / "cookbook"
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{p.stem}.{ext}" for p in recipes for ext in ("json", "md"))
@@ -207,10 +209,10 @@ def test_a_failing_recipe_fails_the_command_and_keeps_the_previous_database(mini
     build(mini)
     before = snapshot(mini)
     recipes = mini / "docs" / "cookbook"
-    shutil.copytree(db.COOKBOOK_DIR, recipes)
+    shutil.copytree(db_build.COOKBOOK_DIR, recipes)
     (recipes / "98-writes.sql").write_text("-- Question: Can a recipe write?\nCREATE TABLE x AS SELECT 1\n")
     (recipes / "99-broken.sql").write_text("-- Question: Does a typo fail the build?\nSELECT no_such_column\nFROM events\n")
-    monkeypatch.setattr(db, "COOKBOOK_DIR", recipes)
+    monkeypatch.setattr(db_build, "COOKBOOK_DIR", recipes)
     code, out, err = run_cli("db", "--root", mini)
     assert code == 1
     assert "docs/cookbook/98-writes.sql:2: cookbook query failed: refused: CREATE statements are not allowed" in err
@@ -386,22 +388,22 @@ def test_query_cannot_read_other_files(built, tmp_path):
 def test_views_sql_is_checked_against_the_database_row_counts(built, tmp_path):
     """The db arrow runs views.sql over the Parquet files and compares every table's and
     view's row count with the database file: a database that lost a row is caught."""
-    views = db.read_views()
-    db.check_views_sql(built / "build" / "views.sql", views, built / "build" / DB_NAME)  # agrees: no error
+    views = db_views.read_views()
+    db_views.check_views_sql(built / "build" / "views.sql", views, built / "build" / DB_NAME)  # agrees: no error
     copy = tmp_path / "copy.duckdb"
     shutil.copy(built / "build" / DB_NAME, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute("DELETE FROM names WHERE rowid = (SELECT min(rowid) FROM names)")
         rows = con.execute("SELECT count(*) FROM names").fetchone()[0]
-    with pytest.raises(db.DataError) as error:
-        db.check_views_sql(built / "build" / "views.sql", views, copy)
+    with pytest.raises(DataError) as error:
+        db_views.check_views_sql(built / "build" / "views.sql", views, copy)
     assert f"names has {rows + 1} rows over the Parquet files but {rows} in the database" in error.value.render()
 
 
 def test_database_bytes_are_deterministic_on_a_synthetic_corpus(tmp_path):
     """The fixture is too small to show it: from about a hundred articles, DuckDB wrote stale
     heap memory into the unused tails of segments, and two runs gave different files. The write
-    now takes its blocks from DuckDB's block allocator (db.BLOCK_ALLOCATOR_FACTOR)."""
+    now takes its blocks from DuckDB's block allocator (scripts/db/build.py, BLOCK_ALLOCATOR_FACTOR)."""
     import hashlib
 
     from benchmarks import synth

@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from scripts.db import build as db
+from scripts.db import schema, views
 from scripts.metadata import load_tables
 
 
@@ -12,7 +12,7 @@ from scripts.metadata import load_tables
 def con():
     """An in-memory database with the generated tables and the analysis views, no rows."""
     connection = duckdb.connect()
-    db.create_tables(connection, load_tables())
-    db.create_views(connection, db.read_views())
+    schema.create_tables(connection, load_tables())
+    views.create_views(connection, views.read_views())
     yield connection
     connection.close()

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from scripts.db import build as db
+from scripts.db import build, cookbook, load as db_load, query, render, schema, views
 from scripts.errors import DataError
 from scripts.metadata import TABLE_ORDER, categories, load_tables, required
 
@@ -43,12 +43,12 @@ def test_columns_types_and_not_null_follow_the_schemas(con):
     for name, table in TABLES.items():
         got = con.execute("SELECT column_name, data_type, is_nullable FROM duckdb_columns() "
                           "WHERE table_name = ? ORDER BY column_index", [name]).fetchall()
-        want = [(f["name"], db.DUCKDB_TYPES[f["type"]], not required(f)) for f in table.fields]
+        want = [(f["name"], schema.DUCKDB_TYPES[f["type"]], not required(f)) for f in table.fields]
         assert got == want, name
 
 
 def test_type_mapping_is_the_one_agreed():
-    assert db.DUCKDB_TYPES == {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "date": "DATE"}
+    assert schema.DUCKDB_TYPES == {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "date": "DATE"}
 
 
 def test_primary_and_unique_keys_follow_the_schemas(con):
@@ -78,7 +78,7 @@ def test_foreign_keys_are_declared_along_the_table_order(con):
             key = (name, tuple(fk["fields"]), ref["resource"], tuple(ref["fields"]))
             (want if TABLE_ORDER.index(ref["resource"]) <= TABLE_ORDER.index(name) else skipped).add(key)
     assert got == want
-    # The decision written down in db.declared_foreign_keys: the sources -> actors edge of the cycle.
+    # The decision written down in schema.declared_foreign_keys: the sources -> actors edge of the cycle.
     assert skipped == {("sources", ("outlet_actor_id",), "actors", ("actor_id",))}
     assert ("places", ("parent_place_id",), "places", ("place_id",)) in got      # self-reference
     assert ("actors", ("scope_source_id",), "sources", ("source_id",)) in got    # other edge of the cycle
@@ -118,13 +118,13 @@ def test_foreign_key_columns_say_what_they_reference(con):
 
 
 def test_comment_quotes_are_escaped():
-    assert db.quote_literal("a base's governorate") == "'a base''s governorate'"
-    assert db.quote_ident('odd"name') == '"odd""name"'
+    assert schema.quote_literal("a base's governorate") == "'a base''s governorate'"
+    assert schema.quote_ident('odd"name') == '"odd""name"'
 
 
 # ---------------------------------------------------------------------------- view files
 
-VIEWS = db.read_views()
+VIEWS = views.read_views()
 
 
 def test_the_five_views_exist_and_say_what_they_answer():
@@ -146,7 +146,7 @@ def test_an_undocumented_view_column_is_an_error(tmp_path):
     (tmp_path / "bad.sql").write_text("-- What is one?\n--\n-- Columns:\n--   one: The number one.\nSELECT 1 AS one, 2 AS two\n")
     connection = duckdb.connect()
     with pytest.raises(DataError) as error:
-        db.create_views(connection, db.read_views(tmp_path))
+        views.create_views(connection, views.read_views(tmp_path))
     assert "bad.sql:1: view bad: columns not described in the `-- Columns:` block: two" in error.value.render()
 
 
@@ -154,7 +154,7 @@ ID_LIKE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 DATE_LIKE = re.compile(r"\d{4}-\d{2}")
 
 
-@pytest.mark.parametrize("path", [v.sql.path for v in VIEWS] + sorted(db.COOKBOOK_DIR.glob("*.sql")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [v.sql.path for v in VIEWS] + sorted(build.COOKBOOK_DIR.glob("*.sql")), ids=lambda p: p.name)
 def test_sql_uses_relative_logic_only(path):
     """No id or date is written into a view or a recipe; vocabulary values are fine."""
     code = "\n".join(line.split("--")[0] for line in path.read_text(encoding="utf-8").splitlines())
@@ -284,13 +284,13 @@ def test_timeline_lists_sources_in_order_and_undated_events_last(con):
 def test_rows_are_loaded_parents_first():
     places = TABLES["places"]
     rows_ = pa.table({"place_id": ["a-base", "anbar", "iraq"], "parent_place_id": ["anbar", "iraq", None]})
-    assert db.insertion_levels(rows_, places) == [2, 1, 0]
+    assert db_load.insertion_levels(rows_, places) == [2, 1, 0]
 
 
 def test_a_cycle_of_self_references_is_reported():
     rows_ = pa.table({"place_id": ["x", "y"], "parent_place_id": ["y", "x"]})
     with pytest.raises(DataError) as error:
-        db.insertion_levels(rows_, TABLES["places"])
+        db_load.insertion_levels(rows_, TABLES["places"])
     assert "build/data/places.parquet:1: rows of places refer to each other in a cycle: x -> y -> x" in error.value.render()
 
 
@@ -304,8 +304,8 @@ def test_a_cycle_of_self_references_is_reported():
     "BEGIN TRANSACTION", "USE memory", "SELECT 1; SELECT 2", "SELECT 1; DROP TABLE events",
 ])
 def test_writes_and_other_statements_are_refused(sql):
-    with pytest.raises(db.QueryRefused):
-        db.check_read_only(sql)
+    with pytest.raises(query.QueryRefused):
+        query.check_read_only(sql)
 
 
 @pytest.mark.parametrize("sql", [
@@ -313,22 +313,22 @@ def test_writes_and_other_statements_are_refused(sql):
     "DESCRIBE events", "SHOW TABLES", "SUMMARIZE events", "EXPLAIN SELECT 1", "SELECT 1;",
 ])
 def test_reads_are_allowed(sql):
-    assert db.check_read_only(sql) == sql
+    assert query.check_read_only(sql) == sql
 
 
 def test_refusal_names_the_statement_type():
-    with pytest.raises(db.QueryRefused, match="refused: INSERT statements are not allowed"):
-        db.check_read_only("INSERT INTO t VALUES (1)")
+    with pytest.raises(query.QueryRefused, match="refused: INSERT statements are not allowed"):
+        query.check_read_only("INSERT INTO t VALUES (1)")
 
 
 # ---------------------------------------------------------------------------- rendering
 
-RESULT = db.Result(["id", "n", "day", "text"], ["VARCHAR", "DOUBLE", "DATE", "VARCHAR"],
+RESULT = query.Result(["id", "n", "day", "text"], ["VARCHAR", "DOUBLE", "DATE", "VARCHAR"],
                    [("a", 2500.0, D(2025, 9, 15), "x|y <b>"), ("b", None, None, "سطر\nآخر"), ("c", 2.5, None, None)])
 
 
 def test_table_output():
-    assert db.to_table(RESULT) == (
+    assert render.to_table(RESULT) == (
         "id | n    | day        | text\n"
         "---+------+------------+---------\n"
         "a  | 2500 | 2025-09-15 | x|y <b>\n"
@@ -338,78 +338,78 @@ def test_table_output():
 
 
 def test_csv_output():
-    assert db.to_csv(RESULT) == 'id,n,day,text\na,2500,2025-09-15,x|y <b>\nb,,,"سطر\nآخر"\nc,2.5,,'
+    assert render.to_csv(RESULT) == 'id,n,day,text\na,2500,2025-09-15,x|y <b>\nb,,,"سطر\nآخر"\nc,2.5,,'
 
 
 def test_json_output():
     import json
 
-    assert json.loads(db.to_json(RESULT)) == [
+    assert json.loads(render.to_json(RESULT)) == [
         {"id": "a", "n": 2500.0, "day": "2025-09-15", "text": "x|y <b>"},
         {"id": "b", "n": None, "day": None, "text": "سطر\nآخر"},
         {"id": "c", "n": 2.5, "day": None, "text": None}]
 
 
 def test_markdown_output_escapes_html_and_table_syntax():
-    assert db.to_markdown(RESULT) == (
+    assert render.to_markdown(RESULT) == (
         "| id | n | day | text |\n"
         "|---|---|---|---|\n"
         "| a | 2500 | 2025-09-15 | x\\|y &lt;b&gt; |\n"
         "| b |  |  | سطر<br>آخر |\n"
         "| c | 2.5 |  |  |")
-    assert db.markdown_cell("us_troops_in_iraq") == "us_troops_in_iraq"
-    assert db.markdown_cell("_emphasis_ *bold* [link](x)") == "\\_emphasis\\_ \\*bold\\* \\[link\\](x)"
+    assert render.markdown_cell("us_troops_in_iraq") == "us_troops_in_iraq"
+    assert render.markdown_cell("_emphasis_ *bold* [link](x)") == "\\_emphasis\\_ \\*bold\\* \\[link\\](x)"
 
 
 def test_every_duckdb_type_renders(con):
-    result = db.run_select(con, "SELECT INTERVAL 3 DAY AS i, uuid_extract_version(gen_random_uuid()) AS v, "
+    result = query.run_select(con, "SELECT INTERVAL 3 DAY AS i, uuid_extract_version(gen_random_uuid()) AS v, "
                                 "[1, 2] AS l, {'a': DATE '2025-01-02'} AS s, 1.50::DECIMAL(4, 2) AS d, "
                                 "'\\x00'::BLOB AS b, NULL AS n, TIMESTAMP '2026-01-19 00:07:00' AS t")
     import json
 
-    assert json.loads(db.to_json(result)) == [{"i": "3 days, 0:00:00", "v": 4, "l": [1, 2], "s": {"a": "2025-01-02"},
+    assert json.loads(render.to_json(result)) == [{"i": "3 days, 0:00:00", "v": 4, "l": [1, 2], "s": {"a": "2025-01-02"},
                                                "d": 1.5, "b": "00", "n": None, "t": "2026-01-19T00:07:00"}]
-    for output in db.RENDERERS:
-        assert db.RENDERERS[output](result)
+    for output in render.RENDERERS:
+        assert render.RENDERERS[output](result)
 
 
 def test_cookbook_outputs_are_capped_but_say_how_many_rows_there_are(tmp_path, monkeypatch):
     path = tmp_path / "01-many.sql"
     path.write_text("-- Question: How many?\nSELECT range AS n FROM range(5)\n")
-    recipe = db.read_recipes(tmp_path, tmp_path)[0]
-    result = db.Result(["n"], ["BIGINT"], [(i,) for i in range(5)])
-    monkeypatch.setattr(db, "JSON_ROW_LIMIT", 3)
-    monkeypatch.setattr(db, "MARKDOWN_ROW_LIMIT", 2)
+    recipe = cookbook.read_recipes(tmp_path, tmp_path)[0]
+    result = query.Result(["n"], ["BIGINT"], [(i,) for i in range(5)])
+    monkeypatch.setattr(cookbook, "JSON_ROW_LIMIT", 3)
+    monkeypatch.setattr(cookbook, "MARKDOWN_ROW_LIMIT", 2)
     import json
 
-    doc = json.loads(db.recipe_json(recipe, result))
+    doc = json.loads(cookbook.recipe_json(recipe, result))
     assert (doc["row_count"], doc["rows_truncated"], doc["rows"]) == (5, True, [[0], [1], [2]])
-    page = db.recipe_markdown(recipe, result)
+    page = cookbook.recipe_markdown(recipe, result)
     assert "Result (5 rows; the first 2 are shown; run the query for all of them):" in page
     assert page.endswith("| n |\n|---|\n| 0 |\n| 1 |\n")
 
 
 def test_a_capped_select_keeps_the_first_rows_and_counts_them_all(con, monkeypatch):
-    monkeypatch.setattr(db, "COUNT_CHUNK", 7)  # the count runs over several chunks
+    monkeypatch.setattr(query, "COUNT_CHUNK", 7)  # the count runs over several chunks
     sql = "SELECT range AS n, 'x' || range AS s FROM range(25) ORDER BY n DESC"
-    result = db.run_select(con, sql, keep=4)
+    result = query.run_select(con, sql, keep=4)
     assert result.rows == [(24, "x24"), (23, "x23"), (22, "x22"), (21, "x21")]
     assert (result.total, result.row_count) == (25, 25)
-    full = db.run_select(con, sql)
+    full = query.run_select(con, sql)
     assert (full.total, full.row_count, full.rows[:4]) == (None, 25, result.rows)
-    assert db.run_select(con, sql, keep=100).rows == full.rows
+    assert query.run_select(con, sql, keep=100).rows == full.rows
 
 
 def test_cookbook_outputs_count_the_rows_a_capped_result_left_out(tmp_path):
     path = tmp_path / "01-many.sql"
     path.write_text("-- Question: How many?\nSELECT range AS n FROM range(5)\n")
-    recipe = db.read_recipes(tmp_path, tmp_path)[0]
+    recipe = cookbook.read_recipes(tmp_path, tmp_path)[0]
     import json
 
-    doc = json.loads(db.recipe_json(recipe, db.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000)))
+    doc = json.loads(cookbook.recipe_json(recipe, query.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000)))
     assert (doc["row_count"], doc["rows_truncated"], doc["rows"]) == (20_000, True, [[0], [1]])
-    assert "Result (20000 rows; the first 2 are shown; run the query for all of them):" in db.recipe_markdown(
-        recipe, db.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000))
+    assert "Result (20000 rows; the first 2 are shown; run the query for all of them):" in cookbook.recipe_markdown(
+        recipe, query.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000))
 
 
 @pytest.mark.parametrize("sql, total", [
@@ -419,5 +419,5 @@ def test_cookbook_outputs_count_the_rows_a_capped_result_left_out(tmp_path):
     ("EXPLAIN SELECT 1", 1),
 ])
 def test_a_capped_select_counts_any_read_statement(con, sql, total):
-    result = db.run_select(con, sql, keep=1)
+    result = query.run_select(con, sql, keep=1)
     assert (len(result.rows), result.row_count) == (1, total)

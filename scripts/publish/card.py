@@ -1,0 +1,48 @@
+"""What the archive says about itself: the citation (from CITATION.cff) and the data card (README.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from scripts.metadata import package_name
+from scripts.paths import REPO
+
+
+def citation(root: Path) -> dict:
+    """Title, authors, version and a one-line citation from CITATION.cff."""
+    import yaml
+
+    cff = yaml.safe_load((Path(root) / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
+    text = f"{authors} ({cff['date-released'][:4]}). {cff['title']} (Version {cff['version']}) [Data set]."
+    return {"cff": cff, "authors": authors, "text": text}
+
+
+def data_card(root: Path, descriptor: dict, texts: bool) -> str:
+    """README.md of the archive: what, scope, how built, limitations, how to query and cite."""
+    rows = {r["name"]: r["rows"] for r in descriptor["resources"] if r.get("format") == "csv"}
+    sources = descriptor["sources"]
+    limits = REPO / "docs" / "limitations.md"
+    cite = citation(root)
+    lines = [f"# {descriptor['title']}", "", f"Version {descriptor['version']}.", "", descriptor["description"], "",
+             "## Contents", "", "| table | rows | what one row is |", "|---|---|---|"]
+    lines += [f"| `{r['name']}` | {r['rows']} | {r['description']} |" for r in descriptor["resources"] if r.get("format") == "csv"]
+    lines += ["", "Each table is in `data/` as CSV and Parquet (same rows, same order). "
+              f"`{package_name()}.duckdb` holds the same tables with column comments and the analysis views; "
+              "`views.sql` creates them over the Parquet files for any DuckDB.", "",
+              "## Sources", ""]
+    lines += [f"- {s['title']}" for s in sources]
+    lines += ["", f"{len(sources)} articles; {rows.get('mentions', 0)} claims about {rows.get('events', 0)} events, "
+              f"{rows.get('figures', 0)} numeric claims.", ""]
+    if limits.is_file():
+        lines += [limits.read_text(encoding="utf-8").strip(), ""]
+    lines += ["## Verify", "", "```sh", "sha256sum -c SHA256SUMS", "python -m scripts verify datapackage.json"
+              + (" --articles articles" if texts else ""), "```", "",
+              "## Query", "", "```sql", f"ATTACH '{package_name()}.duckdb' AS d (READ_ONLY); USE d;",
+              "SELECT * FROM timeline;", "```", "", "Or, with only the Parquet files: `SET file_search_path = '.';` "
+              "then run `views.sql`.", "",
+              "## Cite", "", cite["text"], "", "See `CITATION.cff`.", "",
+              "## Licences", "", "Tables, annotations and translations: CC-BY-4.0. Code: MIT. "
+              + ("Article texts in `articles/`: copyright of their publishers, included only for verification. "
+                 if texts else "This archive leaves out the article texts; quotes, offsets and sha256 let you verify "
+                 "every row against copies you obtain yourself. ") + "See `LICENSE-DATA.md`.", ""]
+    return "\n".join(lines)
