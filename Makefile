@@ -1,79 +1,124 @@
-# Every target chains one `python -m scripts` command; `make help` lists them.
+# Every target chains `python -m scripts` commands; `make help` lists them.
+# Outputs are file targets with their inputs as prerequisites: an up-to-date step is not run
+# again. Each target sets up only the environment it needs:
+#   .venv            requirements.txt (the build), + requirements-test.txt for tests, lint, bench
+#   .venv-duckdb1    a DuckDB 1.x client, to prove the database opens in 1.x (tests only)
+#   .venv-cff        cffconvert, whose old dependencies need their own environment (make validate)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
-# A DuckDB 1.x client in its own environment, to prove the database opens in 1.x.
+PIP := --quiet --disable-pip-version-check
+BUILD_ENV := $(VENV)/.installed-build
+TEST_ENV := $(VENV)/.installed-test
 VENV1 := .venv-duckdb1
-STAMP1 := $(VENV1)/.installed
-# cffconvert pins old dependencies (jsonschema 3): it gets its own environment too.
+DUCKDB1_ENV := $(VENV1)/.installed
 VENVC := .venv-cff
-STAMPC := $(VENVC)/.installed
+CFF_ENV := $(VENVC)/.installed
 SQL ?= SELECT * FROM source_overview
 # TEXTS=0 leaves the article texts (publishers' copyright) out of the release archive.
 TEXTS ?= 1
 NO_TEXTS := $(if $(filter 0,$(TEXTS)),--no-texts,)
 
-.PHONY: all setup build tables check verify db query docs package release validate bench test clean help
+# What each output is made from (the pipeline's own cache makes a rebuild cheap in any case).
+CODE := $(shell find scripts -name '*.py' -o -name '*.sql' -o -name '*.html' -o -name '*.svg' -o -name '*.md')
+INPUTS := $(shell find articles annotations schemas -type f) CHANGELOG.md
+TABLES := build/.made-tables
+DB := build/.made-db
+DOCS := build/.made-docs
+PACKAGE := build/.made-package-texts$(TEXTS)
 
-all: build db docs package ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
+.PHONY: all setup system build tables check verify db query docs package release validate bench test test-fast lint clean help
 
-$(STAMP): requirements.txt
+all: system $(TABLES) $(DB) $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
+
+# Chromium is needed only by the browser tests. As root on Debian it is installed here;
+# otherwise `make` goes on and `make test` says the one command to run.
+system:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && echo "installing Debian's chromium (for the browser tests)" \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || true
+
+$(BUILD_ENV): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $(STAMP)
+	$(PY) -m pip install $(PIP) -r requirements.txt
+	touch $@
 
-$(STAMP1): requirements-duckdb1.txt
+$(TEST_ENV): $(BUILD_ENV) requirements-test.txt
+	$(PY) -m pip install $(PIP) -r requirements.txt -r requirements-test.txt
+	touch $@
+
+$(DUCKDB1_ENV): requirements-duckdb1.txt
 	$(PYTHON) -m venv $(VENV1)
-	$(VENV1)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-duckdb1.txt
-	touch $(STAMP1)
+	$(VENV1)/bin/python -m pip install $(PIP) -r requirements-duckdb1.txt
+	touch $@
 
-$(STAMPC): requirements-cffconvert.txt
+$(CFF_ENV): requirements-cffconvert.txt
 	$(PYTHON) -m venv $(VENVC)
-	$(VENVC)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cffconvert.txt
-	touch $(STAMPC)
+	$(VENVC)/bin/python -m pip install $(PIP) -r requirements-cffconvert.txt
+	touch $@
 
-setup: $(STAMP) $(STAMP1) $(STAMPC) ## create .venv (+ .venv-duckdb1, .venv-cff) with the pinned requirements
+setup: $(BUILD_ENV) ## create .venv with the build's pinned requirements
 
-build tables: setup ## annotations -> build/data/*.csv|parquet + datapackage.json
+$(TABLES): $(BUILD_ENV) $(INPUTS) $(CODE)
 	$(PY) -m scripts build
+	@touch $@
 
-check: setup ## validate annotations and articles, writing nothing
+build tables: $(TABLES) ## annotations -> build/data/*.csv|parquet + datapackage.json
+
+check: $(BUILD_ENV) ## validate annotations and articles, writing nothing
 	$(PY) -m scripts check
 
-verify: setup ## check build/data against datapackage.json
+verify: $(TABLES) ## check build/data against datapackage.json
 	$(PY) -m scripts verify
 
-db: build ## build/<name>.duckdb with views; runs the SQL cookbook
+$(DB): $(TABLES) $(wildcard docs/cookbook/*.sql)
 	$(PY) -m scripts db
+	@touch $@
 
-query: setup ## read-only query: make query SQL="SELECT ..."
+db: $(DB) ## build/<name>.duckdb with views; runs the SQL cookbook
+
+query: $(BUILD_ENV) ## read-only query: make query SQL="SELECT ..."
 	$(PY) -m scripts query "$(SQL)"
 
-docs: db ## generated pages + mkdocs build --strict into build/site
+$(DOCS): $(DB) mkdocs.yml CITATION.cff $(shell find docs -type f)
 	$(PY) -m scripts docs
+	@touch $@
 
-package: db ## build/dist/<name>-<version>.zip (TEXTS=0: without the article texts)
+docs: $(DOCS) ## generated pages + mkdocs build --strict into build/site
+
+$(PACKAGE): $(DB) CITATION.cff LICENSE LICENSE-DATA.md requirements-verify.txt docs/limitations.md
 	$(PY) -m scripts package $(NO_TEXTS)
+	@touch $@
 
-release: db ## package, refusing breaking schema changes the CHANGELOG does not announce
+package: $(PACKAGE) ## build/dist/<name>-<version>.zip (TEXTS=0: without the article texts)
+
+release: $(DB) ## package, refusing breaking schema changes the CHANGELOG does not announce
 	$(PY) -m scripts release $(NO_TEXTS)
 
-validate: package ## the outside validators: frictionless, cffconvert, mlcroissant
+validate: $(PACKAGE) $(TEST_ENV) $(CFF_ENV) ## the outside validators: frictionless, cffconvert, mlcroissant
 	$(PY) -m frictionless validate datapackage.json
 	$(VENVC)/bin/cffconvert --validate -i CITATION.cff
 	rm -rf build/validate && mkdir -p build/validate
 	cd build/validate && ../../$(PY) -m zipfile -e ../dist/*[0-9].zip .
 	$(VENV)/bin/mlcroissant validate --jsonld build/validate/*/croissant.json
 
-bench: setup ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/, docs/benchmark.md)
+bench: $(TEST_ENV) ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/, docs/benchmark.md)
 	$(PY) -m scripts bench --max-rss 8 --docs docs/benchmark.md
 
-test: setup ## run the test suite
+lint: $(TEST_ENV) ## ruff over the code and tests
+	$(VENV)/bin/ruff check .
+
+test: $(TEST_ENV) $(DUCKDB1_ENV) ## lint, then the whole test suite (browser tests need chromium)
+	@command -v chromium >/dev/null 2>&1 || { echo "make test: the browser tests need Debian's Chromium; install it with:"; \
+	  echo "  sudo apt-get install -y chromium"; exit 1; }
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+test-fast: $(TEST_ENV) ## the data and unit tests without the browser and slow ones (for curators, seconds)
+	$(PY) -m pytest -q -m "not browser and not slow"
 
 clean: ## remove build/ (datapackage.json stays: it is committed)
 	rm -rf build
 
 help: ## list the targets
-	@grep -E '^[a-z ]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+	@grep -E '^[a-z -]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16

@@ -21,7 +21,8 @@ from scripts.pipeline.describe import version
 from scripts.publish.card import data_card
 from scripts.publish.croissant import croissant
 
-CODE_FILES = ("requirements.txt", "LICENSE")
+# The archive's code verifies the package with requirements-verify.txt alone (build and test requirements stay out).
+CODE_FILES = ("requirements-verify.txt", "LICENSE")
 DOC_FILES = ("CITATION.cff", "CHANGELOG.md", "LICENSE-DATA.md")
 ARTICLE_LICENSE = {"name": "publisher-copyright", "title": "Article texts: copyright of their publishers; included "
                    "only to verify quotes, not covered by the package licence"}
@@ -64,9 +65,10 @@ def release(root: Path, texts: bool = True) -> Path:
         files[res["path"]] = source.read_bytes()
     files[f"{name}.duckdb"] = database.read_bytes()
     files["views.sql"] = (root / "build" / "views.sql").read_bytes()
-    for rel in (*DOC_FILES, *CODE_FILES):
+    for rel in DOC_FILES:
         files[rel] = (root / rel).read_bytes()
-    for path in sorted(SCRIPTS.rglob("*")) + sorted(SCHEMA_DIR.glob("*.json")):
+    # The code that verifies the package, with its licence and requirements, comes from this repository.
+    for path in [*(REPO / rel for rel in CODE_FILES), *sorted(SCRIPTS.rglob("*")), *sorted(SCHEMA_DIR.glob("*.json"))]:
         if path.is_file() and "__pycache__" not in path.parts:
             files[path.relative_to(REPO).as_posix()] = path.read_bytes()
     files["croissant.json"] = _json_bytes(croissant(descriptor, root))

@@ -35,7 +35,8 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
               f"{rows.get('figures', 0)} numeric claims.", ""]
     if limits.is_file():
         lines += [limits.read_text(encoding="utf-8").strip(), ""]
-    lines += ["## Verify", "", "```sh", "sha256sum -c SHA256SUMS", "python -m scripts verify datapackage.json"
+    lines += ["## Verify", "", "```sh", "sha256sum -c SHA256SUMS", "python -m pip install -r requirements-verify.txt",
+              "python -m scripts verify datapackage.json"
               + (" --articles articles" if texts else ""), "```", "",
               "## Query", "", "```sql", f"ATTACH '{package_name()}.duckdb' AS d (READ_ONLY); USE d;",
               "SELECT * FROM timeline;", "```", "", "Or, with only the Parquet files: `SET file_search_path = '.';` "

@@ -55,7 +55,7 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("Playwright is missing: run `pip install -r requirements.txt`")
+        pytest.fail("Playwright is missing: run `make test` (it installs requirements-test.txt)")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield chromium

@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,7 @@ NAME = "iraq-coalition-withdrawal"
 
 
 def prepare(root: Path):
-    for rel in ("CITATION.cff", "LICENSE", "LICENSE-DATA.md", "requirements.txt"):
+    for rel in ("CITATION.cff", "LICENSE-DATA.md"):
         shutil.copy2(REPO / rel, root / rel)
     for command in ("build", "db"):
         code, out, err = run_cli(command, "--root", root)
@@ -77,6 +78,40 @@ def test_verify_works_on_the_unpacked_archive_and_catches_tampering(released, tm
     article.write_bytes(article.read_bytes().replace("جندي".encode(), "جنود".encode(), 1))
     code, out, err = run_cli("verify", copy / "datapackage.json")
     assert code == 1 and "articles/a.txt:1: size or sha256 differs" in err
+
+
+# Runs `python -m scripts ARGS` where only the standard library, the archive's own scripts/
+# and the distributions named in requirements-verify.txt can be imported: a data user's
+# fresh environment, simulated without installing anything.
+ONLY_VERIFY_REQUIREMENTS = """
+import sys
+from importlib.metadata import packages_distributions
+wanted = {line.split("==")[0].lower() for line in open("requirements-verify.txt") if "==" in line}
+allowed = {"scripts"} | {m for m, dists in packages_distributions().items() if {d.lower() for d in dists} & wanted}
+class OnlyThese:
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top not in allowed and top not in sys.stdlib_module_names and not top.startswith("_"):
+            raise ModuleNotFoundError(f"No module named {name!r} (not in requirements-verify.txt)", name=name)
+sys.meta_path.insert(0, OnlyThese())
+from scripts.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_archive_verifies_itself_with_requirements_verify_only(released):
+    _, _, unpacked = released
+    names = (unpacked / "requirements-verify.txt").read_text(encoding="utf-8").split()
+    assert names and all("==" in n for n in names)
+    assert not (unpacked / "requirements.txt").exists() and not (unpacked / "benchmarks").exists()
+    assert not [p for p in (unpacked / "scripts").rglob("*.py") if p.stem in ("bench", "synth")]
+    run = subprocess.run([sys.executable, "-c", ONLY_VERIFY_REQUIREMENTS, "verify", "datapackage.json", "--articles",
+                          "articles"], cwd=unpacked, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "every quote matches its article" in run.stdout
+    blocked = subprocess.run([sys.executable, "-c", ONLY_VERIFY_REQUIREMENTS.replace("wanted = ", "wanted = set() and "),
+                              "verify", "datapackage.json"], cwd=unpacked, capture_output=True, text=True)
+    assert blocked.returncode != 0 and "not in requirements-verify.txt" in blocked.stderr  # with no requirement allowed, it fails
 
 
 def test_archive_without_texts_still_verifies_quotes_given_the_articles(released, tmp_path):
