@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.db.query import QueryRefused, Result, run_select
-from scripts.db.render import json_value, to_markdown
+from scripts.db.query import QueryRefused, run_select
+from scripts.db.render import Result, json_value, to_markdown
 from scripts.db.views import (
     SqlFile,
     _sql_problem,

@@ -2,12 +2,11 @@
 with bounded memory (`python -m scripts query`, the cookbook, the views check)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from scripts.db.render import RENDERERS
+from scripts.db.render import RENDERERS, Result
 from scripts.db.schema import database_path
 
 # What `query` (and the cookbook) may run: reads only. DESCRIBE/SHOW/SUMMARIZE parse as SELECT.
@@ -42,18 +41,6 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     # Read-only stops writes to the database; no external access stops COPY TO, ATTACH and
     # reading other files, whatever the statement-type check might miss.
     return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
-
-
-@dataclass
-class Result:
-    columns: list[str]
-    types: list[str]
-    rows: list[tuple]
-    total: int | None = None  # rows the statement returned, when `rows` holds only the first of them
-
-    @property
-    def row_count(self) -> int:
-        return len(self.rows) if self.total is None else self.total
 
 
 def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None) -> Result:

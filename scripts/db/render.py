@@ -1,4 +1,4 @@
-"""Query results as text: an aligned table, CSV, JSON or Markdown (for the cookbook pages)."""
+"""A query's result and its renderings: an aligned table, CSV, JSON or Markdown (for the cookbook pages)."""
 from __future__ import annotations
 
 import csv
@@ -10,10 +10,19 @@ import json
 import math
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:  # render only reads a Result; query imports render
-    from scripts.db.query import Result
+
+@dataclass
+class Result:
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple]
+    total: int | None = None  # rows the statement returned, when `rows` holds only the first of them
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
 
 def json_value(value):

@@ -4,98 +4,31 @@ YAML is read safely: no tags beyond plain data, no aliases, no duplicate keys, a
 limit, strict UTF-8 without a byte-order mark. Each file is checked against
 schemas/annotation.schema.json. Every problem in every file is collected.
 
-The unit is one file: scripts/pipeline.py runs load -> locate -> tables per file, over
-the available cores. Most files use only block mappings and sequences with one-line
-scalars; those are read by a line reader (_read_block) that is several times faster than
-PyYAML and gives the same result. Anything else in a file (flow style, anchors, tags,
-block scalars, a duplicate key, odd line breaks) sends the whole file to PyYAML, so every
-error message and every corner of YAML stays PyYAML's.
+The unit is one file: scripts/pipeline/runner.py runs load -> locate -> tables per file,
+over the available cores. Most files are read by the line reader of block_yaml.py, the
+others by PyYAML with the loader of records.py; both give the same Records.
 """
 from __future__ import annotations
 
 import difflib
 import json
 import os
-import re
 from functools import lru_cache
-from json.decoder import scanstring as _json_string
 from pathlib import Path
 
 import fastjsonschema
 import yaml
 from jsonschema import Draft202012Validator
-from yaml.constructor import SafeConstructor
 
 from scripts.errors import Collector
 from scripts.metadata import annotation_schema
+from scripts.pipeline.block_yaml import _read_block
+from scripts.pipeline.records import Record, _AliasUsed, _DuplicateKey, _Loader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CATALOGUES = {"places.yaml": "places_file", "actors.yaml": "actors_file", "events.yaml": "events_file"}
 
 
-class Record(dict):
-    """A YAML mapping with the line it starts on and the line of each key."""
-
-    path: str = ""
-    line: int = 1
-    key_lines: dict
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-def new_record(line: int, path: str = "") -> Record:
-    record = Record()
-    record.path = path
-    record.line = line
-    record.key_lines = {}
-    return record
-
-
-class _AliasUsed(yaml.YAMLError):
-    def __init__(self, mark):
-        self.mark = mark
-
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):
-    """Safe loader that keeps dates as strings (they are EDTF) and refuses aliases."""
-
-    def construct_object(self, node, deep=False):
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _AliasUsed(node.start_mark)
-        return super().construct_object(node, deep=deep)
-
-
-# Dates stay strings: "2025-09" and "2025-08-19" are both EDTF and must be treated alike.
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, key, line, first_line):
-        self.key, self.line, self.first_line = key, line, first_line
-
-
-def _construct_record(loader, node):
-    record = new_record(node.start_mark.line + 1)
-    for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _AliasUsed(key_node.start_mark)
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in record.key_lines:
-            raise _DuplicateKey(key, line, record.key_lines[key])
-        record[key] = loader.construct_object(value_node, deep=True)
-        record.key_lines[key] = line
-    return record
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_record)
 
 
 def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None = None):
@@ -152,158 +85,6 @@ def _alias_line(text: str, fallback: int) -> int:
     except yaml.YAMLError:
         pass
     return fallback
-
-
-# ---------------------------------------------------------------------------- line reader
-# `key: value` or `- key: value` on one line; the value is a one-line scalar or empty (a
-# nested block follows). Anything the reader is not sure of raises _NotBlock.
-_LINE = re.compile(r"( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?$")
-# Tabs, line breaks other than \n (YAML 1.1 also breaks at \r, NEL, LS, PS), BOMs and every
-# character PyYAML's reader refuses: such files go to PyYAML for its message.
-_ODD = re.compile("[\t\r\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
-_JSON_ESCAPE = re.compile(r'\\(?:[\\"/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]{4})')
-_PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
-_LONE_QUOTE = re.compile(r"(?<!')'(?!')")
-_STR = "tag:yaml.org,2002:str"
-_resolver = _Loader("")            # only its resolve() is used: our resolvers, no timestamps
-_constructor = SafeConstructor()
-
-
-class _NotBlock(Exception):
-    """The file uses YAML beyond the simple block subset: PyYAML reads it."""
-
-
-@lru_cache(maxsize=65536)
-def _plain(value: str):
-    """A plain (unquoted) scalar as PyYAML reads it: str, int, float, bool or None."""
-    if value[0] in _PLAIN_BAD_START and not (value[0] == "-" and len(value) > 1 and value[1] != " "):
-        raise _NotBlock
-    if ": " in value or value.endswith(":") or " #" in value:
-        raise _NotBlock
-    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
-    if tag == _STR:
-        return value
-    return _constructor.construct_object(yaml.ScalarNode(tag, value), deep=True)
-
-
-def _scalar(text: str):
-    text = text.rstrip(" ")
-    first = text[:1]
-    if first == '"' and len(text) > 1 and text[-1] == '"' and '"' not in text[1:-1] and "\\" not in text:
-        return text[1:-1]  # the common case: nothing escaped, nothing after the closing quote
-    if first == '"':
-        end = text.rfind('"')
-        rest = text[end + 1:].strip()
-        if end == 0 or (rest and not rest.startswith("#")):
-            raise _NotBlock
-        body = text[:end + 1]
-        if "\\" in body and "\\" in _JSON_ESCAPE.sub("", body):
-            raise _NotBlock  # escapes only YAML has (\x41, \_, ...), or surrogates
-        try:  # a JSON string is a YAML double-quoted scalar (control characters were ruled out)
-            value, at = _json_string(body, 1)
-        except ValueError:
-            raise _NotBlock from None
-        if at != len(body):
-            raise _NotBlock
-        return value
-    if first == "'":
-        end = text.rfind("'")
-        rest = text[end + 1:].strip()
-        inner = text[1:end]
-        if end == 0 or (rest and not rest.startswith("#")) or _LONE_QUOTE.search(inner.replace("''", "")):
-            raise _NotBlock
-        return inner.replace("''", "'")
-    if " #" in text:
-        text = text[:text.index(" #")].rstrip(" ")
-    if text == "[]":
-        return []
-    return _plain(text)
-
-
-def _read_block(text: str, path: str = ""):
-    """The document as Records, exactly as PyYAML with _Loader reads it; None if the
-    file needs PyYAML (see the module docstring)."""
-    try:
-        return _read_block_or_raise(text, path)
-    except _NotBlock:
-        return None
-
-
-def _open_or_close(stack: list, pending, dash, indent: int, number: int, path: str):
-    """Open or close blocks for a line that does not continue the current mapping.
-
-    Returns (the mapping the line's key goes in, the indent of its keys), or
-    (None, 0) for the first line of the document (the caller makes the root).
-    """
-    if dash:
-        if pending is not None:  # the first item of the pending key's sequence
-            parent, parent_key, parent_indent = pending
-            if indent < parent_indent:
-                raise _NotBlock
-            parent[parent_key] = sequence = []
-            stack.append([indent, sequence, "seq"])
-        while stack and not (stack[-1][2] == "seq" and stack[-1][0] == indent) and stack[-1][0] >= indent:
-            stack.pop()
-        if not stack or stack[-1][2] != "seq" or stack[-1][0] != indent:
-            raise _NotBlock
-        record = new_record(number, path)
-        stack[-1][1].append(record)
-        stack.append([indent + len(dash), record, "map"])
-        return record, indent + len(dash)
-    if pending is not None:  # the first key of the pending key's mapping
-        parent, parent_key, parent_indent = pending
-        if indent <= parent_indent:
-            raise _NotBlock  # `key:` with an empty value: PyYAML decides
-        parent[parent_key] = record = new_record(number, path)
-        stack.append([indent, record, "map"])
-        return record, indent
-    if not stack:
-        if indent:
-            raise _NotBlock
-        return None, 0
-    while stack and (stack[-1][0] > indent or (stack[-1][2] == "seq" and stack[-1][0] >= indent)):
-        stack.pop()
-    if not stack or stack[-1][2] != "map" or stack[-1][0] != indent:
-        raise _NotBlock
-    return stack[-1][1], indent
-
-
-def _read_block_or_raise(text: str, path: str):
-    if text.startswith(("---", "%")) or _ODD.search(text):
-        raise _NotBlock
-    root = None
-    stack: list[list] = []   # [indent of the keys, container, "map" | "seq"], innermost last
-    pending = None           # (mapping, key, key indent): a `key:` whose block may follow
-    match_line = _LINE.match
-    for number, line in enumerate(text.split("\n"), 1):
-        match = match_line(line)
-        if match is None:
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#":
-                continue  # blank line or comment
-            raise _NotBlock
-        spaces, dash, key, value = match.groups()
-        indent = len(spaces)
-        top = stack[-1] if stack else None
-        if not dash and pending is None and top is not None and top[0] == indent and top[2] == "map":
-            mapping = top[1]  # the next key of the current mapping: most lines
-        else:
-            mapping, key_indent = _open_or_close(stack, pending, dash, indent, number, path)
-            pending = None
-            if mapping is None:
-                root = mapping = new_record(number, path)
-                stack.append([0, root, "map"])
-        if key in mapping.key_lines:
-            raise _NotBlock  # a duplicate key: PyYAML's message names both lines
-        mapping.key_lines[key] = number
-        if not value or value[0] == "#":
-            mapping[key] = None  # stays None (YAML null) unless a nested block follows
-            pending = (mapping, key, indent + len(dash) if dash else indent)
-        elif value[0] == '"' and len(value) > 1 and value[-1] == '"' and '"' not in value[1:-1] and "\\" not in value:
-            mapping[key] = value[1:-1]  # the common case: a double-quoted string with nothing escaped
-        else:
-            mapping[key] = _scalar(value)
-    return root
 
 
 def _locate(instance, path) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 import ahocorasick
 
 from scripts.errors import Collector
-from scripts.pipeline.load import Record
+from scripts.pipeline.records import Record
 
 # Characters a curator's copy most often differs by. Used only to explain a miss,
 # never to match: the article and the quote are compared on exact code points.

@@ -16,8 +16,9 @@ import pyarrow.compute as pc
 from scripts.errors import Collector
 from scripts.metadata import Table, load_tables, source_sections
 from scripts.pipeline.dates import DateProblem, bounds
-from scripts.pipeline.load import CATALOGUES, Record
+from scripts.pipeline.load import CATALOGUES
 from scripts.pipeline.locate import Article
+from scripts.pipeline.records import Record
 
 ORIGIN = pa.schema([pa.field("_path", pa.string(), nullable=False), pa.field("_line", pa.int32(), nullable=False)])
 CATALOGUE_TABLES = {kind: name.removesuffix(".yaml") for name, kind in CATALOGUES.items()}

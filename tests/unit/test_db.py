@@ -9,7 +9,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from scripts.db import build, cookbook, load as db_load, query, render, schema, views
+from scripts.db import build, cookbook, query, render, schema, views
+from scripts.db import load as db_load
 from scripts.errors import DataError
 from scripts.metadata import TABLE_ORDER, categories, load_tables, required
 
@@ -323,7 +324,7 @@ def test_refusal_names_the_statement_type():
 
 # ---------------------------------------------------------------------------- rendering
 
-RESULT = query.Result(["id", "n", "day", "text"], ["VARCHAR", "DOUBLE", "DATE", "VARCHAR"],
+RESULT = render.Result(["id", "n", "day", "text"], ["VARCHAR", "DOUBLE", "DATE", "VARCHAR"],
                    [("a", 2500.0, D(2025, 9, 15), "x|y <b>"), ("b", None, None, "سطر\nآخر"), ("c", 2.5, None, None)])
 
 
@@ -377,7 +378,7 @@ def test_cookbook_outputs_are_capped_but_say_how_many_rows_there_are(tmp_path, m
     path = tmp_path / "01-many.sql"
     path.write_text("-- Question: How many?\nSELECT range AS n FROM range(5)\n")
     recipe = cookbook.read_recipes(tmp_path, tmp_path)[0]
-    result = query.Result(["n"], ["BIGINT"], [(i,) for i in range(5)])
+    result = render.Result(["n"], ["BIGINT"], [(i,) for i in range(5)])
     monkeypatch.setattr(cookbook, "JSON_ROW_LIMIT", 3)
     monkeypatch.setattr(cookbook, "MARKDOWN_ROW_LIMIT", 2)
     import json
@@ -406,10 +407,10 @@ def test_cookbook_outputs_count_the_rows_a_capped_result_left_out(tmp_path):
     recipe = cookbook.read_recipes(tmp_path, tmp_path)[0]
     import json
 
-    doc = json.loads(cookbook.recipe_json(recipe, query.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000)))
+    doc = json.loads(cookbook.recipe_json(recipe, render.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000)))
     assert (doc["row_count"], doc["rows_truncated"], doc["rows"]) == (20_000, True, [[0], [1]])
     assert "Result (20000 rows; the first 2 are shown; run the query for all of them):" in cookbook.recipe_markdown(
-        recipe, query.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000))
+        recipe, render.Result(["n"], ["BIGINT"], [(0,), (1,)], total=20_000))
 
 
 @pytest.mark.parametrize("sql, total", [

@@ -110,7 +110,7 @@ def test_fast_and_full_schema_checks_agree():
 
 def _same(a, b) -> bool:
     """Equal values, types, record lines and key lines."""
-    from scripts.pipeline.load import Record
+    from scripts.pipeline.records import Record
 
     if isinstance(a, Record) or isinstance(b, Record):
         return (isinstance(a, Record) and isinstance(b, Record) and (a.line, a.key_lines, list(a)) == (b.line, b.key_lines, list(b))
@@ -130,7 +130,8 @@ def _corpus_texts():
 def test_line_reader_reads_every_real_file_as_pyyaml_does():
     import yaml
 
-    from scripts.pipeline.load import _Loader, _read_block
+    from scripts.pipeline.block_yaml import _read_block
+    from scripts.pipeline.records import _Loader
 
     for text in _corpus_texts():
         block = _read_block(text)
@@ -145,7 +146,8 @@ def test_line_reader_agrees_with_pyyaml_on_mutated_files():
 
     import yaml
 
-    from scripts.pipeline.load import _Loader, _read_block
+    from scripts.pipeline.block_yaml import _read_block
+    from scripts.pipeline.records import _Loader
 
     rng = random.Random(7)
     seeds = _corpus_texts()

@@ -1,6 +1,6 @@
 from scripts.errors import Collector
-from scripts.pipeline.load import Record
 from scripts.pipeline.locate import Article, explain_miss, find_all, locate_quote
+from scripts.pipeline.records import Record
 
 TEXT = "قال مصدر أمني إن القوات الأمريكية ستغادر. وقال مصدر أمني آخر إن القوات الأمريكية باقية."
 
