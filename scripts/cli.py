@@ -88,8 +88,8 @@ def _cmd_diff(args):
 
 def _cmd_release(args):
     """package, but refuse a breaking schema change that the CHANGELOG does not announce."""
-    from scripts.publish.diff import unannounced_breaking_changes
     from scripts.publish.archive import release
+    from scripts.publish.diff import unannounced_breaking_changes
 
     changes = unannounced_breaking_changes(args.root, Path(args.previous) if args.previous else None)
     if changes:

@@ -143,7 +143,7 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
     article = dict(zip(names, _same_content([(os.path.join(base, a), recorded[a].article_sha256, recorded[a].article_stat)
                                               for a in names])))
     hits = {}
-    for (path, info), (same, stat) in zip(candidates, _same_content([(p, i.sha256, i.stat) for p, i in candidates])):
+    for (_, info), (same, stat) in zip(candidates, _same_content([(p, i.sha256, i.stat) for p, i in candidates])):
         if same and (info.article_path is None or article[info.article_path][0]):
             article_stat = article[info.article_path][1] if info.article_path else None
             if (stat, article_stat) != (info.stat, info.article_stat):  # settled since: remember the new stat

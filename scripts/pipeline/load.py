@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import fastjsonschema
@@ -65,8 +65,8 @@ def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None
     except yaml.constructor.ConstructorError as e:
         mark = e.problem_mark or e.context_mark
         tag = (e.problem or "").split("tag")[-1].strip(" '") if e.problem else ""
-        problems.add(display, mark.line + 1 if mark else 1, f"YAML tag {tag or ''} is not allowed: annotations are plain data".replace("  ", " "),
-                     "remove the !!tag")
+        message = f"YAML tag {tag or ''} is not allowed: annotations are plain data".replace("  ", " ")
+        problems.add(display, mark.line + 1 if mark else 1, message, "remove the !!tag")
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         hint = "YAML indentation must use spaces, not tabs" if "tab" in (e.problem or "") else ""
@@ -128,7 +128,7 @@ def _schema_problems(doc, validator, display, problems: Collector):
         problems.add(display, _locate(doc, path), f"{where}: {error.message}", hint)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validators():
     """Per file kind: a compiled fast check, and jsonschema for the messages.
 

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 from tests.conftest import REPO, build_subprocess, copy_inputs, run_cli, snapshot
 
+
 def test_every_article_is_claimed_once_and_matches_its_recorded_sha256():
     """The articles are kept byte for byte as captured: each file's sha256 is the one its
     source annotation records (read here with plain YAML, not through the build)."""
