@@ -259,62 +259,82 @@ class Catalogues:
     """places, named actors and events shared by every article, drawn from random.Random(seed)."""
 
     def __init__(self, n_articles: int, seed: int, pool: list[str]):
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # drawn in this order: areas, persons, events, plans
         # The `names` section is written only if the annotation schema has it (it came later).
         schema = json.loads((REPO / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))
         self.with_names = "names" in schema["$defs"]["source_file"]["properties"]
-        self.places = [dict(place_id=p, name_en=en, name_ar=ar, kind="country", latitude=la, longitude=lo,
-                            geo_precision="country") for p, en, ar, la, lo in COUNTRIES]
-        self.places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
-                             geo_precision="region") for p, en, ar, k, par, la, lo in REGIONS]
-        self.places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
-                             geo_precision="city" if k in ("city", "district") else "site") for p, en, ar, k, par, la, lo in SITES]
-        parents = REGIONS
-        for k in range(1, 20 + n_articles // 25 + 1):  # synthetic areas under a governorate
-            p, en, ar, kind, par, la, lo = rng.choice(parents)
-            self.places.append(dict(place_id=f"area-{k}", name_en=f"Area {k}, {en}", name_ar=f"منطقة {k} في {ar}",
-                                    kind="area", parent_place_id=p, latitude=round(la + rng.uniform(-0.5, 0.5), 4),
-                                    longitude=round(lo + rng.uniform(-0.5, 0.5), 4), geo_precision="region",
-                                    note=rng.choice(NOTES) if rng.random() < 0.1 else None))
+        self.places = self._places(rng, n_articles)
         self.place_ids = [p["place_id"] for p in self.places]
 
         self.outlets = [dict(actor_id=s, name_en=en, name_ar=ar, kind="news_outlet") for s, en, ar in OUTLETS]
         self.agencies = [dict(actor_id=s, name_en=en, name_ar=ar, kind=k) for s, en, ar, k in AGENCIES]
         self.bodies = [dict(actor_id=a, name_en=en, name_ar=ar, kind=k, title_en=t) for a, en, ar, k, t in BODIES]
-        self.persons = []
-        for k in range(1, 30 + n_articles // 40 + 1):
-            (fs, fe, fa), (ls, le, la) = rng.choice(FIRST), rng.choice(LAST)
-            title_en, title_ar = rng.choice(TITLES)
-            self.persons.append(dict(actor_id=f"{fs}-{ls}-{k}", name_en=f"{fe} {le}", name_ar=f"{fa} {la}", kind="person",
-                                     title_en=title_en, title_ar=title_ar,
-                                     affiliation_actor_id=rng.choice([b for b in self.bodies if b["kind"] != "person"])["actor_id"]))
+        self.persons = self._persons(rng, n_articles)
         self.named_actors = self.outlets + self.agencies + self.bodies + self.persons
         self.person_ids = [p["actor_id"] for p in self.persons]
 
-        # Events come in stories: runs of 2-6 events of one place within about six weeks (a
-        # convoy, a handover, the announcement before them). An article covers one story and
-        # mentions a few other events, so a handful of articles share an event, as in real news.
-        # events.yaml must stay under the loader's 5 MiB limit (about 330 bytes an event): capped.
-        self.events, self.stories = [], []  # stories: (index of first event, number of events, first day)
+        self.events, self.stories = self._events(rng, n_articles, pool)
+        self.event_days = [self._anchor(e["date"]) for e in self.events]
+        self._plans(rng)
+        self.seed, self._slots = seed, {}
+
+    @staticmethod
+    def _places(rng: random.Random, n_articles: int) -> list[dict]:
+        """The fixed countries, regions and sites, and synthetic areas under a governorate (more for more articles)."""
+        places = [dict(place_id=p, name_en=en, name_ar=ar, kind="country", latitude=la, longitude=lo,
+                       geo_precision="country") for p, en, ar, la, lo in COUNTRIES]
+        places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
+                        geo_precision="region") for p, en, ar, k, par, la, lo in REGIONS]
+        places += [dict(place_id=p, name_en=en, name_ar=ar, kind=k, parent_place_id=par, latitude=la, longitude=lo,
+                        geo_precision="city" if k in ("city", "district") else "site") for p, en, ar, k, par, la, lo in SITES]
+        for k in range(1, 20 + n_articles // 25 + 1):
+            p, en, ar, kind, par, la, lo = rng.choice(REGIONS)
+            places.append(dict(place_id=f"area-{k}", name_en=f"Area {k}, {en}", name_ar=f"منطقة {k} في {ar}",
+                               kind="area", parent_place_id=p, latitude=round(la + rng.uniform(-0.5, 0.5), 4),
+                               longitude=round(lo + rng.uniform(-0.5, 0.5), 4), geo_precision="region",
+                               note=rng.choice(NOTES) if rng.random() < 0.1 else None))
+        return places
+
+    def _persons(self, rng: random.Random, n_articles: int) -> list[dict]:
+        """Named people, each with a title and a body they speak for (more for more articles)."""
+        persons = []
+        for k in range(1, 30 + n_articles // 40 + 1):
+            (fs, fe, fa), (ls, le, la) = rng.choice(FIRST), rng.choice(LAST)
+            title_en, title_ar = rng.choice(TITLES)
+            persons.append(dict(actor_id=f"{fs}-{ls}-{k}", name_en=f"{fe} {le}", name_ar=f"{fa} {la}", kind="person",
+                                title_en=title_en, title_ar=title_ar,
+                                affiliation_actor_id=rng.choice([b for b in self.bodies if b["kind"] != "person"])["actor_id"]))
+        return persons
+
+    def _events(self, rng: random.Random, n_articles: int, pool: list[str]) -> tuple[list[dict], list[tuple]]:
+        """Events in stories, and the stories as (index of first event, number of events, first day).
+
+        Events come in stories: runs of 2-6 events of one place within about six weeks (a
+        convoy, a handover, the announcement before them). An article covers one story and
+        mentions a few other events, so a handful of articles share an event, as in real news.
+        events.yaml must stay under the loader's 5 MiB limit (about 330 bytes an event): capped."""
+        events, stories = [], []
         n_events = min(30 + n_articles * 4 // 5, MAX_EVENTS)
-        while len(self.events) < n_events:
-            first, size = len(self.events), min(rng.randint(2, 6), n_events - len(self.events))
+        while len(events) < n_events:
+            first, size = len(events), min(rng.randint(2, 6), n_events - len(events))
             start = rng.randint(0, DAYS - 60)
             story_place = rng.choice(self.place_ids)
-            self.stories.append((first, size, day(start)))
+            stories.append((first, size, day(start)))
             for k in range(first + 1, first + size + 1):
                 etype = rng.choice(EVENT_TYPES)
                 when = day(start + rng.randint(0, 45))
                 r = rng.random()  # mostly where the story is; now and then elsewhere, or nowhere in particular
                 place = story_place if r < 0.9 else rng.choice(self.place_ids) if r < 0.995 else None
-                self.events.append(dict(event_id=f"event-{k}-{etype.replace('_', '-')}", event_type=etype,
-                                        status=rng.choice(("occurred", "occurred", "ongoing", "reported_intent")),
-                                        summary_en=f"Synthetic {etype.replace('_', ' ')} no. {k}: "
-                                                   f"{place or 'no place'} ({when.isoformat()[:7]})",
-                                        summary_ar=rng.choice(pool)[:80], date=edtf(rng, when), place_id=place,
-                                        outcome_event_id=None, note=rng.choice(NOTES) if rng.random() < 0.05 else None))
-        self.event_days = [self._anchor(e["date"]) for e in self.events]
-        # Plans: about a fifth of the events are plans carried out by a later event of their story.
+                events.append(dict(event_id=f"event-{k}-{etype.replace('_', '-')}", event_type=etype,
+                                   status=rng.choice(("occurred", "occurred", "ongoing", "reported_intent")),
+                                   summary_en=f"Synthetic {etype.replace('_', ' ')} no. {k}: "
+                                              f"{place or 'no place'} ({when.isoformat()[:7]})",
+                                   summary_ar=rng.choice(pool)[:80], date=edtf(rng, when), place_id=place,
+                                   outcome_event_id=None, note=rng.choice(NOTES) if rng.random() < 0.05 else None))
+        return events, stories
+
+    def _plans(self, rng: random.Random) -> None:
+        """About a fifth of the events become plans carried out by a later event of their story."""
         for first, size, _ in self.stories:
             for e in range(first, first + size):
                 later = [o for o in range(first, first + size)
@@ -322,7 +342,6 @@ class Catalogues:
                 if later and rng.random() < 0.35:
                     self.events[e]["status"] = rng.choice(("planned", "superseded"))
                     self.events[e]["outcome_event_id"] = self.events[rng.choice(later)]["event_id"]
-        self.seed, self._slots = seed, {}
 
     def slot(self, pool_index: int, k: int):
         """(subject, unit) the k-th number of pool sentence pool_index counts, the same in every article."""
@@ -400,13 +419,39 @@ def _window(rng, sentence, lo=4, hi=12, must=None):
 
 
 def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
-    """Article i: (file name, text bytes, source file name, source YAML, unnamed actors)."""
+    """Article i: (file name, text bytes, source file name, source YAML, unnamed actors, and how many
+    mentions, figures, citations and names it has). Every draw comes from the article's own
+    generator, in a fixed order: text, source, unnamed sources, citations, mentions, figures, names."""
     rng = random.Random(f"{seed}:{i}")
     outlet, pub, source_id = source_meta(i, seed, cat)
     story = source_story(i, seed, cat)
     first, size, _ = cat.stories[story]
     story_events = list(range(first, first + size))
-    # The article states each quantity of its story as it stands; one number in a hundred it gets wrong.
+    headline, text, sentences = article_text(rng, pool, _stated_numbers(rng, cat, story))
+    data = text.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    name = f"{i:05d}_{sha[:16]}.txt"
+    source = _source_record(rng, i, seed, cat, outlet, pub, source_id, headline, name, sha)
+    unnamed = _unnamed_sources(rng, source_id)
+    quoting = _Quoting(rng, text, outlet["actor_id"], unnamed, cat.person_ids)
+    citations = _citations(quoting, cat, sentences)
+    total = rng.randint(85, 115)
+    n_figures = total * rng.randint(20, 40) // 100
+    # the events of its story, and a few others (background, earlier stories)
+    others = [e for e in rng.sample(range(len(cat.events)), min(len(cat.events), rng.randint(1, 4))) if e not in story_events]
+    mentions = _mentions(quoting, cat, source_id, sentences, story_events, others, total - n_figures)
+    figures = _figures(quoting, cat, source_id, sentences, story, story_events, pub, n_figures)
+    names = _names(quoting) if cat.with_names else []
+    yaml_text = yaml_safe(f"# Synthetic annotations for {name} (scripts/synth.py, seed {seed}).\n"
+                          + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
+                          + emit_list("mentions", mentions) + emit_list("figures", figures)
+                          + (emit_list("names", names) if names else ""))
+    return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations), len(names)
+
+
+def _stated_numbers(rng: random.Random, cat: Catalogues, story: int):
+    """number(pool_index, j): the value the article states for the j-th number of a pool sentence.
+    The article states each quantity of its story as it stands; one number in a hundred it gets wrong."""
     stated: dict[tuple[int, int], int] = {}
 
     def number(pool_index: int, j: int) -> int:
@@ -417,19 +462,24 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
                 value = value * rng.choice((2, 3)) if rng.random() < 0.5 else max(1, value // rng.choice((2, 3)) - 1)
             stated[(pool_index, j)] = value
         return stated[(pool_index, j)]
+    return number
 
-    headline, text, sentences = article_text(rng, pool, number)
-    data = text.encode("utf-8")
-    sha = hashlib.sha256(data).hexdigest()
-    name = f"{i:05d}_{sha[:16]}.txt"
+
+def _published(rng: random.Random, pub: dt.date) -> tuple[str, str, str]:
+    """(published, published_basis, published_note): mostly the printed day, else a short range or the month."""
     r = rng.random()
     if r < 0.7:
-        published, basis, note = pub.isoformat(), "stated", "Printed under the headline."
-    elif r < 0.9:
-        published, basis = f"{pub.isoformat()}/{(pub + dt.timedelta(days=rng.randint(1, 3))).isoformat()}", "inferred"
-        note = "Inferred: the text says 'yesterday, Monday'; the weekday fixes the range."
-    else:
-        published, basis, note = pub.isoformat()[:7], "inferred", "Inferred from the events reported: only the month is certain."
+        return pub.isoformat(), "stated", "Printed under the headline."
+    if r < 0.9:
+        return (f"{pub.isoformat()}/{(pub + dt.timedelta(days=rng.randint(1, 3))).isoformat()}", "inferred",
+                "Inferred: the text says 'yesterday, Monday'; the weekday fixes the range.")
+    return pub.isoformat()[:7], "inferred", "Inferred from the events reported: only the month is certain."
+
+
+def _source_record(rng: random.Random, i: int, seed: int, cat: Catalogues, outlet: dict, pub: dt.date, source_id: str,
+                   headline: str, name: str, sha: str) -> dict:
+    """The `source` mapping of article i; now and then derived from an earlier article."""
+    published, basis, note = _published(rng, pub)
     source = dict(source_id=source_id, outlet_actor_id=outlet["actor_id"], outlet_en=outlet["name_en"],
                   outlet_ar=outlet["name_ar"], title_ar=headline, title_en=f"[synthetic headline {i}]", language="ar",
                   byline=rng.choice(FIRST)[2] + " " + rng.choice(LAST)[2] if rng.random() < 0.3 else None,
@@ -440,43 +490,62 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
     if i > 0 and rng.random() < 0.03:
         source["derived_from"] = source_meta(rng.randrange(i), seed, cat)[2]  # an earlier article
         source["derivation_note"] = "Rewrites the earlier article with a new opening."
+    return source
 
+
+def _unnamed_sources(rng: random.Random, source_id: str) -> list[dict]:
+    """The article's own unnamed sources (none to two), actors scoped to it."""
     unnamed = []
     for k in range(rng.choice((0, 1, 1, 2))):
         en, ar = rng.choice(UNNAMED)
         unnamed.append(dict(actor_id=f"{source_id}-source-{k + 1}", name_en=en, name_ar=ar, kind="unnamed_source",
                             scope_source_id=source_id))
+    return unnamed
 
-    starts_cache: dict[str, list[int]] = {}
 
-    def quote_at(s: int, e: int):
-        quote = text[s:e]
-        starts = starts_cache.get(quote)
+class _Quoting:
+    """What every annotation of one article draws on: its generator, its text (a quote and which
+    occurrence of it a span is) and who may have said it."""
+
+    def __init__(self, rng: random.Random, text: str, outlet_id: str, unnamed: list[dict], person_ids: list[str]):
+        self.rng, self.text, self.outlet_id, self.unnamed, self.person_ids = rng, text, outlet_id, unnamed, person_ids
+        self._starts: dict[str, list[int]] = {}  # quote -> every offset it occurs at
+
+    def quote_at(self, s: int, e: int):
+        """The quote text[s:e] and its `occurrence` (None where it occurs once)."""
+        quote = self.text[s:e]
+        starts = self._starts.get(quote)
         if starts is None:
-            starts, at = [], text.find(quote)
+            starts, at = [], self.text.find(quote)
             while at != -1:
                 starts.append(at)
-                at = text.find(quote, at + 1)
-            starts_cache[quote] = starts
+                at = self.text.find(quote, at + 1)
+            self._starts[quote] = starts
         return quote, (starts.index(s) + 1 if len(starts) > 1 else None)
 
-    def attribution():
-        r = rng.random()
-        if r < 0.35 or (r < 0.7 and not unnamed):
-            return outlet["actor_id"], "outlet_statement"
+    def attribution(self):
+        """(attributed_to, attribution): the outlet itself, one of its unnamed sources, or a named person."""
+        r = self.rng.random()
+        if r < 0.35 or (r < 0.7 and not self.unnamed):
+            return self.outlet_id, "outlet_statement"
         if r < 0.7:
-            return rng.choice(unnamed)["actor_id"], "paraphrase"
-        return rng.choice(cat.person_ids), "direct_quote"
+            return self.rng.choice(self.unnamed)["actor_id"], "paraphrase"
+        return self.rng.choice(self.person_ids), "direct_quote"
 
-    citations = []
+
+def _citations(quoting: _Quoting, cat: Catalogues, sentences) -> list[dict]:
+    """None to two agencies the article cites, each with a short quote."""
+    rng, citations = quoting.rng, []
     for agency, relation in zip(rng.sample(cat.agencies, rng.choice((0, 0, 1, 2))), ("cites", "translated_from", "told_to")):
-        quote, occ = quote_at(*_window(rng, rng.choice(sentences), 2, 6))
+        quote, occ = quoting.quote_at(*_window(rng, rng.choice(sentences), 2, 6))
         citations.append(dict(cited_actor_id=agency["actor_id"], relation=relation, quote=quote, occurrence=occ))
+    return citations
 
-    total = rng.randint(85, 115)
-    n_figures = total * rng.randint(20, 40) // 100
-    # the events of its story, and a few others (background, earlier stories)
-    others = [e for e in rng.sample(range(len(cat.events)), min(len(cat.events), rng.randint(1, 4))) if e not in story_events]
+
+def _mentions(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, story_events: list[int], others: list[int],
+              count: int) -> list[dict]:
+    """Up to `count` mentions, mostly of the story's events; a span already used for an event is skipped."""
+    rng = quoting.rng
     said: dict[int, dt.date] = {}  # the date this article gives each event; now and then a wrong one
 
     def claimed_day(e: int) -> dt.date:
@@ -487,30 +556,59 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
         return said[e]
 
     mentions, used = [], set()
-    for m in range(1, total - n_figures + 1):
+    for m in range(1, count + 1):
         e = rng.choice(story_events) if rng.random() < 0.8 or not others else rng.choice(others)
         s, t = _window(rng, rng.choice(sentences))
         if (s, t, e) in used:  # the unique key (source_id, char_start, char_end, event_id)
             continue
         used.add((s, t, e))
-        quote, occ = quote_at(s, t)
-        who, how = attribution()
+        quote, occ = quoting.quote_at(s, t)
+        who, how = quoting.attribution()
         # most mentions do not restate the date; those that do agree, unless the article has it wrong
         claimed = edtf(rng, claimed_day(e)) if rng.random() < 0.35 else None
         mentions.append(dict(mention_id=f"{source_id}-m{m}", event_id=cat.events[e]["event_id"], quote=quote,
                              quote_en=f"{rng.choice(GLOSSES)} ({len(quote.split())} words)", claimed_date=claimed,
                              modality=rng.choice(MODALITIES), attributed_to=who, attribution=how,
                              note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
+    return mentions
 
-    numbers = []  # (sentence, word index, value, (subject, unit)) for every number of the text that is not a year
+
+def _text_numbers(sentences, cat: Catalogues) -> list[tuple]:
+    """(sentence, word index, value, (subject, unit)) for every number of the text that is not a year."""
+    numbers = []
     for sentence in sentences:
         starts = [a for a, _ in sentence[1]]
         for j, m in enumerate(DIGITS.finditer(sentence[2])):
             if not is_year(m.group()):
                 w = max(x for x, a in enumerate(starts) if a <= m.start())
                 numbers.append((sentence, w, int(m.group()), cat.slot(sentence[3], j)))
-    figures = []
-    for f in range(1, n_figures + 1):
+    return numbers
+
+
+def _qualified(rng: random.Random, value: int):
+    """(qualifier, value, value_low, value_high): how the figure states `value`."""
+    qualifier = rng.choice(QUALIFIERS)
+    low = high = None
+    v = value
+    if qualifier in ("at_most", "less_than"):
+        high, v = value, None
+    elif qualifier == "at_least":
+        low, v = value, None
+    elif qualifier == "range":
+        low, high, v = value, value + rng.randint(1, 500), None
+    elif qualifier == "vague":
+        low, v = max(0, value // 2), None
+    elif qualifier == "approx" and rng.random() < 0.5:
+        low, high = value * 9 // 10, value * 11 // 10 + 1
+    return qualifier, v, low, high
+
+
+def _figures(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, story: int, story_events: list[int],
+             pub: dt.date, count: int) -> list[dict]:
+    """`count` figures, each quoting a number of the text (or, in a text without one, any span), tied to
+    an event of the story and its place."""
+    rng, numbers, figures = quoting.rng, _text_numbers(sentences, cat), []
+    for f in range(1, count + 1):
         if numbers:  # a number of the text: what it counts is fixed per number of a sentence
             sentence, w, value, (subject, unit) = rng.choice(numbers)
             s, t = _window(rng, sentence, 3, 10, must=w)
@@ -520,21 +618,9 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
             value = cat.truth(subject, unit, story)
         e = rng.choice(story_events)  # the figure belongs to an event of the story, and its place
         slot_event, slot_place = cat.events[e]["event_id"], cat.events[e]["place_id"]
-        quote, occ = quote_at(s, t)
-        qualifier = rng.choice(QUALIFIERS)
-        low = high = None
-        v = value
-        if qualifier in ("at_most", "less_than"):
-            high, v = value, None
-        elif qualifier == "at_least":
-            low, v = value, None
-        elif qualifier == "range":
-            low, high, v = value, value + rng.randint(1, 500), None
-        elif qualifier == "vague":
-            low, v = max(0, value // 2), None
-        elif qualifier == "approx" and rng.random() < 0.5:
-            low, high = value * 9 // 10, value * 11 // 10 + 1
-        who, how = attribution()
+        quote, occ = quoting.quote_at(s, t)
+        qualifier, v, low, high = _qualified(rng, value)
+        who, how = quoting.attribution()
         as_of = edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 else None
         # where the event is; one figure in thirty is not tied to the event, but still to its place
         # (a figure with neither would be compared with every figure of its subject at the time)
@@ -546,20 +632,18 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
                             place_id=place, event_id=event,
                             quote=quote, quote_en=f"{value} ({rng.choice(GLOSSES)})", attributed_to=who, attribution=how,
                             note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
+    return figures
 
+
+def _names(quoting: _Quoting) -> list[dict]:
+    """Every place or actor the text names, at most 20 per article, in text order."""
+    found = list(NAMES.finditer(quoting.text))
     names = []
-    if cat.with_names:  # every place or actor the text names, at most 20 per article, in text order
-        found = list(NAMES.finditer(text))
-        for m in sorted(rng.sample(found, min(20, len(found))), key=lambda m: m.start()):
-            quote, occ = quote_at(m.start(), m.end())
-            key, ident = NAMED_BY[quote]
-            names.append({key: ident, "quote": quote, "occurrence": occ})
-
-    yaml_text = yaml_safe(f"# Synthetic annotations for {name} (scripts/synth.py, seed {seed}).\n"
-                          + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
-                          + emit_list("mentions", mentions) + emit_list("figures", figures)
-                          + (emit_list("names", names) if names else ""))
-    return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations), len(names)
+    for m in sorted(quoting.rng.sample(found, min(20, len(found))), key=lambda m: m.start()):
+        quote, occ = quoting.quote_at(m.start(), m.end())
+        key, ident = NAMED_BY[quote]
+        names.append({key: ident, "quote": quote, "occurrence": occ})
+    return names
 
 
 def source_story(i: int, seed: int, cat: Catalogues) -> int:
