@@ -400,6 +400,7 @@ def test_views_sql_is_checked_against_the_database_row_counts(built, tmp_path):
     assert f"names has {rows + 1} rows over the Parquet files but {rows} in the database" in error.value.render()
 
 
+@pytest.mark.slow
 def test_database_bytes_are_deterministic_on_a_synthetic_corpus(tmp_path):
     """The fixture is too small to show it: from about a hundred articles, DuckDB wrote stale
     heap memory into the unused tails of segments, and two runs gave different files. The write

@@ -1,4 +1,6 @@
-"""scripts/synth.py (synthetic corpus) and a smoke test of scripts/bench.py on tiny sizes."""
+"""benchmarks/synth.py (synthetic corpus) and a smoke test of benchmarks/bench.py on tiny sizes.
+
+The tests that run the benchmark or generate more than a few articles are marked slow."""
 from __future__ import annotations
 
 import argparse
@@ -10,9 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmarks import bench
-
-from benchmarks import synth
+from benchmarks import bench, synth
 from scripts.pipeline.locate import find_all
 from tests.conftest import run_cli
 
@@ -60,6 +60,7 @@ def test_same_seed_gives_identical_files_whatever_the_workers(tmp_path):
     assert set(a) != set(c)  # file names carry the article hash and the source_id
 
 
+@pytest.mark.slow
 def test_every_quote_occurs_and_occurrence_picks_a_repeat(tmp_path):
     root = tmp_path / "c"
     synth.generate(20, 5, root, show_progress=False)
@@ -98,6 +99,7 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     assert len(list((tmp_path / "d" / "articles").iterdir())) == 2
 
 
+@pytest.mark.slow
 def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a relative --out, as `make bench` passes it
     args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", "b",
@@ -128,6 +130,7 @@ def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
     assert page.count("\n# ") == 0  # one title: the run's own heading is left out
 
 
+@pytest.mark.slow
 def test_claims_agree_as_in_real_news(tmp_path):
     """Events belong to stories that a handful of articles share; dated mentions of an event
     agree with its date and figures of a quantity with each other, but for rare genuine
