@@ -64,7 +64,7 @@ def _header(results: dict, sizes: list[str]) -> list[str]:
             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['system']}, Python {m['python']}; {libs}.",
             f"Load average (1/5/15 min) at start {' '.join(f'{x:.1f}' for x in m['load_average'])}, at end "
             f"{' '.join(f'{x:.1f}' for x in m.get('load_average_end', []))}: wall times include any other work on the machine.",
-            f"Synthetic corpora from `scripts/synth.py`, seed {results['seed']}; times in seconds unless marked.", ""]
+            f"Synthetic corpora from `benchmarks/synth.py`, seed {results['seed']}; times in seconds unless marked.", ""]
 
 
 def _measures_table(runs: dict, sizes: list[str]) -> list[str]:

@@ -103,7 +103,7 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
                 pool_proc.join()
 
     ann = out / "annotations"
-    header = f"# Synthetic catalogue (scripts/synth.py, {n_articles} articles, seed {seed}).\n"
+    header = f"# Synthetic catalogue (benchmarks/synth.py, {n_articles} articles, seed {seed}).\n"
     (ann / "places.yaml").write_text(yaml_safe(header + emit_list("places", cat.places)), encoding="utf-8")
     (ann / "actors.yaml").write_text(yaml_safe(header + emit_list("actors", cat.named_actors + unnamed)), encoding="utf-8")
     (ann / "events.yaml").write_text(yaml_safe(header + emit_list("events", cat.events)), encoding="utf-8")

@@ -118,7 +118,7 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
     mentions = _mentions(quoting, cat, source_id, sentences, story_events, others, total - n_figures)
     figures = _figures(quoting, cat, source_id, sentences, story, story_events, pub, n_figures)
     names = _names(quoting) if cat.with_names else []
-    yaml_text = yaml_safe(f"# Synthetic annotations for {name} (scripts/synth.py, seed {seed}).\n"
+    yaml_text = yaml_safe(f"# Synthetic annotations for {name} (benchmarks/synth.py, seed {seed}).\n"
                           + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
                           + emit_list("mentions", mentions) + emit_list("figures", figures)
                           + (emit_list("names", names) if names else ""))

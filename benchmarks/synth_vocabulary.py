@@ -98,7 +98,6 @@ UNNAMED = [("an Iraqi security source", "مصدر أمني عراقي"), ("infor
 EVENT_TYPES = ["agreement", "announcement", "plan_phase", "withdrawal", "troop_movement", "relocation", "handover",
                "base_closure", "statement", "partnership", "founding", "military_campaign", "deployment", "other"]
 MODALITIES = ["reported", "reported", "reported", "planned", "expected", "denied", "assessed"]
-ATTRIBUTIONS = {"outlet": "outlet_statement", "unnamed": "paraphrase", "named": "direct_quote"}
 SUBJECTS = [("us_troops_in_iraq", "person"), ("us_troops_in_syria", "person"), ("coalition_troops_remaining", "person"),
             ("advisers_remaining", "person"), ("troops_withdrawing", "person"), ("distance", "km"),
             ("duration", "year"), ("plan_phases", "phase"), ("rank", "ordinal"), ("count", "item")]

@@ -23,11 +23,6 @@ def yaml_safe(text: str) -> str:
     return text
 
 
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax) that PyYAML reads back as exactly `text`."""
-    return yaml_safe(_encode(text))
-
-
 def scalar(value) -> str:
     kind = type(value)
     if kind is str:
