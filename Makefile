@@ -112,10 +112,10 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) ## lint, then the whole test suite (browser tes
 	@command -v chromium >/dev/null 2>&1 || { echo "make test: the browser tests need Debian's Chromium; install it with:"; \
 	  echo "  sudo apt-get install -y chromium"; exit 1; }
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 test-fast: $(TEST_ENV) ## the data and unit tests without the browser and slow ones (for curators, seconds)
-	$(PY) -m pytest -q -m "not browser and not slow"
+	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow"
 
 clean: ## remove build/ (datapackage.json stays: it is committed)
 	rm -rf build
