@@ -9,7 +9,7 @@ and schemas that make rows (version()). build/cache/current/ keeps from the last
                      full now and then)
     delta/<t>.arrow  the rows of the files read since base/ was written
 
-A file is read again when it or its article changed (by size and time when settled, else by
+A file is read again when it or its article changed (by its stat when settled, else by
 sha256: see SETTLED_NS), or when the code or schemas changed. Only files without problems
 are kept, after their row checks passed.
 
@@ -43,9 +43,11 @@ CODE_FILES = ("pipeline/*.py", "metadata.py")
 FILES = pa.schema([("path", pa.string()), ("kind", pa.string()), ("sha256", pa.string()), ("stat", pa.string()),
                    ("article_path", pa.string()), ("article_sha256", pa.string()), ("article_stat", pa.string()),
                    ("source_line", pa.int32()), ("segment", pa.string())])
-# A file whose size and modification time (ns) are as recorded is taken as unchanged without
-# hashing it (as git and make do), but only if it had been modified at least this long before
-# it was read: an edit within the same clock tick as the read would keep its time.
+# A file whose stat is as recorded is taken as unchanged without hashing it, as git's index
+# does: size, modification and change times (ns), inode and device. The change time cannot be
+# set back by `touch -r` or `cp -p`, and any write, rename or chmod moves it. Only a file
+# changed at least this long before it was read gets a stat recorded: an edit within the
+# same clock tick as the read would keep its times.
 SETTLED_NS = 2 * 10**9
 
 
@@ -54,7 +56,7 @@ class FileInfo:
     path: str                    # as shown in messages: annotations/...
     kind: str
     sha256: str
-    stat: str | None = None      # "size:mtime_ns" when read, if settled (see SETTLED_NS)
+    stat: str | None = None      # "size:mtime:ctime:inode:device" when read, if settled (see SETTLED_NS)
     article_path: str | None = None
     article_sha256: str | None = None
     article_stat: str | None = None
@@ -63,13 +65,15 @@ class FileInfo:
 
 
 def settled_stat(path: Path) -> str | None:
-    """"size:mtime_ns" of a file, taken before reading it; None if it may still be changing
-    (modified less than SETTLED_NS ago) or is missing."""
+    """The stat of a file that says it is unchanged, taken before reading it; None if it may
+    still be changing (modified or changed less than SETTLED_NS ago) or is missing."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return f"{st.st_size}:{st.st_mtime_ns}" if st.st_mtime_ns < time.time_ns() - SETTLED_NS else None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - SETTLED_NS:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
 @lru_cache(maxsize=1)

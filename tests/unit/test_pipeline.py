@@ -124,7 +124,7 @@ def test_merging_into_the_cached_order_equals_sorting(real):
             assert sorted(map(str, merged.to_pylist())) == sorted(map(str, expected.to_pylist())), (name, trial)
 
 
-def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, monkeypatch):
+def test_settled_files_are_recognised_by_their_stat_and_others_by_hash(mini, monkeypatch):
     import os
     import time
 
@@ -133,9 +133,11 @@ def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, 
     hashed = []
     real_hash = cache._sha256_all
     monkeypatch.setattr(cache, "_sha256_all", lambda paths: hashed.extend(paths) or real_hash(paths))
+    monkeypatch.setattr(cache, "SETTLED_NS", 2 * 10**8)  # the change time cannot be set back: wait for it instead
     an_hour_ago = time.time_ns() - 3600 * 10**9
     for path in [*(mini / "annotations").rglob("*.yaml"), *(mini / "articles").glob("*.txt")]:
         os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    time.sleep(0.3)
     check(mini)
     warm = check(mini)
     assert (warm.stats["files_read"], hashed) == (0, [])  # nothing hashed: every stat is as recorded
@@ -147,10 +149,32 @@ def test_settled_files_are_recognised_by_size_and_time_and_others_by_hash(mini, 
 
     b = mini / "annotations/sources/outlet-b-2026-01-19.yaml"
     os.utime(b, ns=(an_hour_ago + 10**9, an_hour_ago + 10**9))  # touched, same bytes: hashed once, then known again
+    time.sleep(0.3)
     hashed.clear()
     assert check(mini).stats["files_read"] == 0 and b in hashed
     hashed.clear()
     assert check(mini).stats["files_read"] == 0 and b not in hashed
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(mini, monkeypatch):
+    """`cp -p` / `touch -r` put the old modification time back; the change time still moves."""
+    import os
+    import time
+
+    import scripts.pipeline.cache as cache
+
+    monkeypatch.setattr(cache, "SETTLED_NS", 2 * 10**8)
+    time.sleep(0.3)
+    check(mini)
+    before = os.stat(mini / A)
+    text = (mini / A).read_text(encoding="utf-8")
+    (mini / A).write_text(text.replace("a US convoy set off", "a US convoy set of!"), encoding="utf-8")
+    os.utime(mini / A, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(mini / A).st_size, os.stat(mini / A).st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    time.sleep(0.3)
+    edited = check(mini)
+    assert edited.stats["files_read"] == 1
+    assert "a US convoy set of! yesterday" in edited.tables["mentions"].column("quote_en").to_pylist()
 
 
 def test_small_edits_are_saved_as_a_delta_beside_an_untouched_base(mini, monkeypatch):
