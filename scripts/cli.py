@@ -57,13 +57,16 @@ def _cmd_db(args):
 
 
 def _cmd_query(args):
-    from scripts.db.query import QueryRefused, query
+    from scripts.db.query import Limits, QueryLimit, QueryRefused, query
 
     try:
-        print(query(args.root, args.sql, args.output))
+        print(query(args.root, args.sql, args.output, Limits(args.max_rows, args.timeout, args.memory_limit)))
     except QueryRefused as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except QueryLimit as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
 
 
 def _cmd_docs(args):
@@ -142,6 +145,9 @@ def parser() -> argparse.ArgumentParser:
     q = command("query", _cmd_query, "run a read-only SQL query against the DuckDB file and print the result")
     q.add_argument("sql", help="the SQL statement")
     q.add_argument("--output", choices=["table", "csv", "json", "markdown"], default="table", help="output format")
+    q.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="refuse a result of more rows (default 10000; 0: no limit)")
+    q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="stop the query after this long (default 60)")
+    q.add_argument("--memory-limit", default="2GB", metavar="SIZE", help="DuckDB's memory limit for the query (default 2GB)")
     command("docs", _cmd_docs, "generate the docs pages and run mkdocs build --strict into build/site")
     k = command("package", _cmd_package, "build/dist/<name>-<version>.zip: data, database, docs files, SHA256SUMS")
     k.add_argument("--no-texts", action="store_true", help="leave the article texts out of the archive")

@@ -1,7 +1,13 @@
 """Read-only statements: the guard that lets only reads through, and running one statement
-with bounded memory (`python -m scripts query`, the cookbook, the views check)."""
+with bounded memory (`python -m scripts query`, the cookbook, the views check).
+
+`query` also bounds what one statement may cost: its rows, its time and DuckDB's memory
+(`Limits`); passing one ends the statement with a one-line message (exit code 1).
+"""
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -10,7 +16,7 @@ from scripts.db.render import RENDERERS, Result
 from scripts.db.schema import database_path
 
 # What `query` (and the cookbook) may run: reads only. DESCRIBE/SHOW/SUMMARIZE parse as SELECT.
-READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+READ_KINDS = {duckdb.StatementType.SELECT.name, duckdb.StatementType.EXPLAIN.name}
 COUNT_CHUNK = 10_000
 
 
@@ -22,6 +28,17 @@ class QueryFailed(QueryRefused):
     """DuckDB could not run a read-only statement (syntax, unknown table...); exit code 2 too."""
 
 
+class QueryLimit(Exception):
+    """The statement ran but passed one of `query`'s limits (rows, time, memory); exit code 1."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int = 10_000       # rows printed; a larger result is refused rather than cut silently
+    seconds: float = 60.0        # wall time of the statement and the fetch
+    memory: str = "2GB"          # DuckDB's memory_limit for the statement
+
+
 def check_read_only(sql: str) -> str:
     """The one statement in `sql`, if it only reads; else QueryRefused saying why."""
     try:
@@ -30,22 +47,26 @@ def check_read_only(sql: str) -> str:
         raise QueryFailed(f"the query does not parse: {e}") from None
     if len(statements) != 1:
         raise QueryRefused(f"give exactly one statement (got {len(statements)})")
-    kind = statements[0].type
-    if kind not in READ_STATEMENTS:
-        raise QueryRefused(f"refused: {kind.name} statements are not allowed; the database is read-only and "
+    try:
+        kind = statements[0].type.name
+    except ValueError:  # a statement type newer than the Python enum (UPDATE EXTENSIONS in DuckDB 2.0)
+        kind = "these"
+    if kind not in READ_KINDS:
+        raise QueryRefused(f"refused: {kind} statements are not allowed; the database is read-only and "
                            "`query` runs only SELECT (or DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)")
     return sql
 
 
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: Path, memory: str | None = None) -> duckdb.DuckDBPyConnection:
     # Read-only stops writes to the database; no external access stops COPY TO, ATTACH and
     # reading other files, whatever the statement-type check might miss.
-    return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    config = {"enable_external_access": False, **({"memory_limit": memory} if memory else {})}
+    return duckdb.connect(str(path), read_only=True, config=config)
 
 
-def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None) -> Result:
+def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None, count: bool = True) -> Result:
     """Run one read-only statement; with `keep`, hold only its first `keep` rows in Python
-    and count the others in chunks (memory stays bounded whatever the result size)."""
+    and (with `count`) count the others in chunks (memory stays bounded whatever the result size)."""
     # execute() (not sql()) so that errors carry the "LINE n:" of the failing clause
     cursor = con.execute(check_read_only(sql))
     description = cursor.description or []
@@ -53,7 +74,7 @@ def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None
     if keep is None:
         return Result(columns, types, cursor.fetchall())
     rows = cursor.fetchmany(keep)
-    if len(rows) < keep:
+    if len(rows) < keep or not count:
         return Result(columns, types, rows)
     try:  # DuckDB counts without ORDER BY and unused columns; far cheaper than fetching the rest
         total = con.cursor().execute(f"SELECT count(*) FROM (\n{sql.strip().rstrip(';')}\n)").fetchone()[0]
@@ -64,15 +85,32 @@ def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None
     return Result(columns, types, rows, total)
 
 
-def query(root: Path, sql: str, output: str = "table") -> str:
-    """Run one read-only statement against build/<name>.duckdb and render the result."""
+def query(root: Path, sql: str, output: str = "table", limits: Limits = Limits()) -> str:
+    """Run one read-only statement against build/<name>.duckdb within `limits` and render the result."""
     db = database_path(root)
     if not db.is_file():
         raise QueryRefused(f"no database at {db}; run `make db` (python -m scripts db) first")
     check_read_only(sql)
+    timed_out = threading.Event()
     try:
-        with connect_read_only(db) as con:
-            result = run_select(con, sql)
+        con = connect_read_only(db, limits.memory)
+    except duckdb.Error as e:  # e.g. a memory limit DuckDB cannot read
+        raise QueryFailed(f"cannot open the database: {e}") from None
+    timer = threading.Timer(limits.seconds, lambda: (timed_out.set(), con.interrupt()))
+    timer.start()
+    try:
+        result = run_select(con, sql, keep=limits.max_rows + 1 if limits.max_rows else None, count=False)
+    except duckdb.OutOfMemoryException:
+        raise QueryLimit(f"the query needs more than {limits.memory} of memory (--memory-limit)") from None
+    except duckdb.InterruptException:
+        if timed_out.is_set():
+            raise QueryLimit(f"the query ran longer than {limits.seconds:g} s and was stopped (--timeout)") from None
+        raise
     except duckdb.Error as e:
         raise QueryFailed(f"the query failed: {e}") from None
+    finally:
+        timer.cancel()
+        con.close()
+    if limits.max_rows and len(result.rows) > limits.max_rows:
+        raise QueryLimit(f"the result has more than {limits.max_rows:,} rows: add a LIMIT, or raise --max-rows")
     return RENDERERS[output](result)

@@ -326,6 +326,21 @@ def test_views_sql_paths_are_relative(built):
 
 # ---------------------------------------------------------------------------- query
 
+@pytest.mark.parametrize("sql, flags, message", [
+    ("SELECT * FROM range(3000000000)", ["--max-rows", "1000"], "more than 1,000 rows"),
+    ("SELECT count(*) FROM range(3000000000000)", ["--timeout", "1"], "longer than 1 s"),
+    ("SELECT list(range) FROM range(400000000)", ["--memory-limit", "300MB"], "more than 300MB of memory"),
+])
+def test_query_stops_at_its_limits_with_one_line(built, sql, flags, message):
+    code, out, err = run_cli("query", "--root", built, sql, *flags)
+    assert (code, out) == (1, "") and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_query_within_its_limits_prints_every_row(built):
+    code, out, err = run_cli("query", "--root", built, "SELECT * FROM range(1000)", "--max-rows", "1000", "--output", "csv")
+    assert code == 0 and out.splitlines() == ["range", *map(str, range(1000))]
+
+
 @pytest.mark.parametrize("sql", [
     "INSERT INTO places SELECT * FROM places",
     "CREATE TABLE x AS SELECT 1",
@@ -335,6 +350,7 @@ def test_views_sql_paths_are_relative(built):
     "UPDATE events SET note = 'x'",
     "SET threads = 1",
     "SELECT 1; DELETE FROM events",
+    "UPDATE EXTENSIONS",
 ])
 def test_query_refuses_writes(built, sql, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
