@@ -9,9 +9,17 @@ content-named folder, switched in one rename (scripts/pipeline/write.py).
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+
+LOCK = ".lock"
+
+
+class Busy(Exception):
+    """Another process holds the project's build lock."""
 
 
 def staging_path(final: Path, tag: str = "tmp") -> Path:
@@ -49,3 +57,23 @@ def remove_leftovers(folder: Path, *patterns: str):
         for pattern in patterns:
             for stale in folder.glob(pattern):
                 remove(stale)
+
+
+@contextmanager
+def build_lock(build: Path):
+    """Hold build/.lock while a command writes into build/: a second writer stops at once,
+    saying which process holds it (the kernel drops the lock when its holder dies, even by
+    SIGKILL, so a killed build never leaves a stale lock behind)."""
+    build.mkdir(parents=True, exist_ok=True)
+    fd = os.open(build / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise Busy(f"another build is running in {build} (pid {holder}); wait for it to finish") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)

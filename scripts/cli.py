@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from scripts.atomic import Busy, build_lock
 from scripts.errors import DataError
 
 
@@ -162,13 +163,27 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# Commands that write into build/: one at a time per project (build/.lock).
+WRITERS = {"build", "db", "docs", "package", "release"}
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in BENCHMARK_COMMANDS:
         return run_benchmark_command(argv[0], argv[1:])
     args = parser().parse_args(argv)
     try:
-        return args.func(args) or 0
+        if args.command not in WRITERS:
+            return args.func(args) or 0
+        with build_lock(Path(args.root) / "build"):
+            return args.func(args) or 0
     except DataError as e:
         print(e.render(args.format), file=sys.stderr if args.format == "text" else sys.stdout)
+        return 1
+    except Busy as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full disk, a folder that cannot be written...: one line, not a traceback
+        where = f": {e.filename}" if e.filename else ""
+        print(f"error: {e.strerror or e}{where}; nothing was published", file=sys.stderr)
         return 1

@@ -25,11 +25,13 @@ def mini(tmp_path) -> Path:
 def snapshot(root: Path) -> dict[str, str]:
     """sha256 of every file under build/ (following the data symlink) and of datapackage.json.
 
-    Not build/cache: the row cache is a memo that a failed build may update (scripts/cache.py).
+    Not build/cache (the row cache is a memo that a failed build may update, scripts/pipeline/cache.py)
+    and not build/.lock (it names the last process that held it, scripts/atomic.py).
     """
     files = {}
     for path in sorted((root / "build").rglob("*")) if (root / "build").exists() else []:
-        if path.is_file() and not path.relative_to(root).as_posix().startswith("build/cache/"):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not rel.startswith("build/cache/") and rel != "build/.lock":
             files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     data = root / "build" / "data"
     if data.exists():

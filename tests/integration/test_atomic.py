@@ -43,3 +43,53 @@ def test_killed_build_keeps_the_previous_one(point, command, tmp_path):
     assert published(root) != before
     assert [p.name for p in (root / "build").iterdir() if p.name.startswith((".stage-", ".site-", ".cookbook-"))
             or ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def test_a_second_writer_stops_while_the_first_holds_the_lock(tmp_path):
+    import fcntl
+
+    root = built_copy(tmp_path / "mini", "build")
+    before = snapshot(root)
+    fd = os.open(root / "build" / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.pwrite(fd, b"4242", 0)
+        for command in ("build", "db", "docs", "package"):
+            code, out, err = run_cli(command, "--root", root)
+            assert code == 1 and "another build is running" in err and "pid 4242" in err, command
+    finally:
+        os.close(fd)
+    assert snapshot(root) == before
+    assert run_cli("build", "--root", root)[0] == 0  # the lock went with its holder
+
+
+def test_concurrent_builds_never_break_the_published_data(tmp_path):
+    root = built_copy(tmp_path / "mini", "build")
+    events = root / "annotations/events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("A US convoy leaves.", "A US convoy left."), encoding="utf-8")
+    for _ in range(3):
+        runs = [subprocess.Popen([sys.executable, "-m", "scripts", "build", "--root", str(root)], cwd=REPO,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        results = [(p.wait(), p.stderr.read()) for p in runs]
+        assert all(code == 0 or (code == 1 and "another build is running" in err) for code, err in results), results
+        assert any(code == 0 for code, _ in results)
+        assert run_cli("verify", "--root", root)[0] == 0
+
+
+def test_a_full_disk_is_one_line_and_publishes_nothing(tmp_path, monkeypatch):
+    import errno
+
+    from scripts.pipeline import write
+
+    root = built_copy(tmp_path / "mini", "build")
+    before = published(root)
+    events = root / "annotations/events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("A US convoy leaves.", "A US convoy left."), encoding="utf-8")
+
+    def full(table, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setitem(write.WRITERS, "parquet", full)
+    code, out, err = run_cli("build", "--root", root, "--no-cache")
+    assert code == 1 and err.startswith("error: No space left on device: ") and len(err.strip().splitlines()) == 1
+    assert published(root) == before

@@ -56,7 +56,7 @@ def pick(rows: list[dict], *columns) -> list[tuple]:
 
 def test_build_leaves_only_the_outputs(built):
     names = {p.name for p in (built / "build").iterdir() if not p.name.startswith(".data-")}
-    assert names == {"data", DB_NAME, "views.sql", "cookbook", "cache"}
+    assert names == {"data", DB_NAME, "views.sql", "cookbook", "cache", ".lock"}
     assert not list((built / "build").glob("*.wal"))
 
 
@@ -220,7 +220,7 @@ def test_a_failing_recipe_fails_the_command_and_keeps_the_previous_database(mini
     assert "2 problem(s); nothing was written." in err
     assert snapshot(mini) == before
     assert sorted(p.name for p in (mini / "build").iterdir() if not p.name.startswith(".data-")) == \
-        sorted(["data", DB_NAME, "views.sql", "cookbook", "cache"])
+        sorted(["data", DB_NAME, "views.sql", "cookbook", "cache", ".lock"])
 
 
 def test_db_needs_a_build_first(mini):
