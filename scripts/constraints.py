@@ -9,6 +9,9 @@ and foreign keys work on whole tables.
 Three readers share these rules: validate.py names each failing cell to the curator,
 verify.py checks the published files, and pandera_schema() offers the same rules to pandas
 users. Nothing else implements a constraint.
+
+Only pyarrow is imported here at load time: pandas and pandera are imported inside
+pandera_schema(), so verify still runs with requirements-verify.txt alone.
 """
 from __future__ import annotations
 
