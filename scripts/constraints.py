@@ -114,7 +114,7 @@ def rules(table: Table) -> list[Rule]:
 def failures(table: Table, data: pa.Table) -> list[Failure]:
     """Every field rule of `table` over `data`; the rules that some row breaks, with those rows.
 
-    One vectorised mask per rule and a sum; rows reach Python only where a rule fails.
+    One vectorised mask per rule and an any(); rows reach Python only where a rule fails.
     """
     out = []
     for rule in rules(table):
