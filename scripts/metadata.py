@@ -1,7 +1,8 @@
 """The Table Schemas in schemas/ are the only definition of a column.
 
-Everything typed elsewhere (pyarrow schemas, pandera schemas, DuckDB DDL, datapackage
-resources, the docs dictionary) is generated here from them.
+Everything typed elsewhere (pyarrow schemas, DuckDB DDL, datapackage resources, the docs
+dictionary) is generated here from them; their constraints become rules (and pandera
+schemas) in scripts/constraints.py.
 """
 from __future__ import annotations
 
@@ -72,12 +73,6 @@ def categories(field: dict) -> list[str]:
     return [c["value"] if isinstance(c, dict) else c for c in field.get("categories", [])]
 
 
-def whole_value(pattern: str) -> str:
-    """A Table Schema pattern as a Python regex for the whole value: Python's `$` also
-    matches before a final newline, `\\Z` does not (RE2's `$` already means the end)."""
-    return f"^(?:{pattern.removeprefix('^').removesuffix('$')})\\Z"
-
-
 @lru_cache(maxsize=None)
 def load_tables(schema_dir: Path = SCHEMA_DIR) -> dict[str, Table]:
     """The Table Schemas by name, in TABLE_ORDER (read once; treat as read-only)."""
@@ -90,31 +85,3 @@ def load_tables(schema_dir: Path = SCHEMA_DIR) -> dict[str, Table]:
 
 def annotation_schema(schema_dir: Path = SCHEMA_DIR) -> dict:
     return json.loads((schema_dir / "annotation.schema.json").read_text(encoding="utf-8"))
-
-
-def pandera_schema(table: Table):
-    """A pandera DataFrameSchema enforcing each field's type and constraints.
-
-    Uniqueness and keys are checked by validate.py, which can name the first definition.
-    """
-    import pandera.pandas as pdx
-
-    columns = {}
-    for f in table.fields:
-        c = f.get("constraints", {})
-        checks = []
-        if categories(f):
-            checks.append(pdx.Check.isin(categories(f), error=f"must be one of: {', '.join(categories(f))}"))
-        if "pattern" in c:
-            checks.append(pdx.Check.str_matches(whole_value(c["pattern"]), error=f"must match {c['pattern']}"))
-        if "minLength" in c:
-            checks.append(pdx.Check.str_length(min_value=c["minLength"], error="must not be empty"))
-        if "maxLength" in c:
-            checks.append(pdx.Check.str_length(max_value=c["maxLength"], error=f"must be at most {c['maxLength']} characters"))
-        if "minimum" in c:
-            checks.append(pdx.Check.ge(c["minimum"], error=f"must be >= {c['minimum']}"))
-        if "maximum" in c:
-            checks.append(pdx.Check.le(c["maximum"], error=f"must be <= {c['maximum']}"))
-        dtype = {"string": "str", "number": "float64", "integer": "Int64", "date": "object"}[f["type"]]
-        columns[f["name"]] = pdx.Column(dtype, checks=checks, nullable=not required(f), coerce=False)
-    return pdx.DataFrameSchema(columns, strict=True, ordered=True, name=table.name)

@@ -1,26 +1,25 @@
 """Arrow 4, validate: every rule the Table Schemas and the data model state, all errors at once.
 
-Two kinds of rule. Row checks look at one row at a time (types, vocabularies, patterns,
-ranges, required; a figure's bounds; a name's target): they run as pandera schemas
-generated from schemas/ plus Arrow masks, on the rows read in this build only, since a
-cached row passed them when its file was read. Keys and cross-table rules (unique ids,
-foreign keys, attribution scopes, cycles) run over every row, as Arrow comparisons of
-neighbours in key order, set lookups and joins. Each problem is traced back to the file and line it was written on.
+Two kinds of rule. Row checks look at one row at a time (vocabularies, patterns, lengths,
+ranges, required; a figure's bounds; a name's target): the Table Schema's constraints are
+the Arrow rules of scripts/constraints.py, the data model's are Arrow masks here; they run
+on the rows read in this build only, since a cached row passed them when its file was read.
+Keys and cross-table rules (unique ids, foreign keys, attribution scopes, cycles) run over
+every row, as Arrow comparisons of neighbours in key order, set lookups and joins. Each
+problem is traced back to the file and line it was written on.
 """
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scripts.constraints import failures, foreign_keys, keys, missing_references, repeated_rows
 from scripts.errors import Collector, Problem
+from scripts.metadata import categories, load_tables
 from scripts.pipeline.load import key_line
-from scripts.metadata import categories, load_tables, pandera_schema, required
-
-ROW_SLICE = 100_000   # rows per pandera call: bounds the memory of the pandas copy
 
 
 def check_rows(tables: dict[str, pa.Table], root: Path) -> list[Problem]:
@@ -28,10 +27,7 @@ def check_rows(tables: dict[str, pa.Table], root: Path) -> list[Problem]:
     problems = Collector()
     schemas = load_tables()
     for name, table in tables.items():
-        if meets_constraints(schemas[name], table):
-            continue
-        for start in range(0, table.num_rows, ROW_SLICE):
-            check_columns(schemas[name], table.slice(start, ROW_SLICE), root, problems)
+        check_columns(schemas[name], table, root, problems)
     for name in [n for n, table in tables.items() if "quote_en" in table.column_names]:
         table = tables[name]
         same = pc.equal(pc.utf8_trim_whitespace(table.column("quote_en")), pc.utf8_trim_whitespace(table.column("quote")))
@@ -80,68 +76,24 @@ def _report(problems, root, table, i, column, message, hint=""):
     problems.add(path, key_line(root, path, line, column), message, hint)
 
 
-def meets_constraints(schema, table: pa.Table) -> bool:
-    """Arrow's quick answer to "does every row meet every field's constraints?".
-
-    Vectorised and about a hundred times faster than pandera on a million rows; pandera
-    runs only where this says no, to name each failing cell. Patterns are anchored as
-    Table Schema reads them (whole value). tests/unit/test_validate.py checks that the
-    two agree.
-    """
-    for f in schema.fields:
-        column, c = table.column(f["name"]), f.get("constraints", {})
-        if required(f) and column.null_count:
-            return False
-        column = pc.drop_null(column)  # an empty optional value meets every constraint
-        masks = []
-        if categories(f):
-            masks.append(pc.is_in(column, value_set=pa.array(categories(f), column.type)))
-        if "pattern" in c:
-            masks.append(pc.match_substring_regex(column, f"^(?:{c['pattern'].removeprefix('^').removesuffix('$')})$"))
-        if "minLength" in c:
-            masks.append(pc.greater_equal(pc.utf8_length(column), c["minLength"]))
-        if "maxLength" in c:
-            masks.append(pc.less_equal(pc.utf8_length(column), c["maxLength"]))
-        if "minimum" in c:
-            masks.append(pc.greater_equal(column, c["minimum"]))
-        if "maximum" in c:
-            masks.append(pc.less_equal(column, c["maximum"]))
-        if any(pc.any(pc.invert(mask)).as_py() for mask in masks):
-            return False
-    return True
-
-
 def check_columns(schema, table: pa.Table, root, problems: Collector):
-    """Where Arrow finds a failing row, run the generated pandera schema and map each failure
-    case back to its row."""
-    import pandera.errors
-
-    if meets_constraints(schema, table):
-        return
-
-    frame = table.select(schema.field_names).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)  # nullable ints stay ints
-    try:
-        pandera_schema(schema).validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as errors:
-        for case in errors.failure_cases.itertuples():
-            column = case.column if isinstance(case.column, str) else None
-            index = case.index
-            if column is None or index is None or index != index:
-                problems.add(f"schemas/{schema.name}.schema.json", 1, f"{schema.name}: {case.check}: {case.failure_case}")
-                continue
-            field = schema.field(column)
+    """Every field rule of the Table Schema (scripts/constraints.py); each failing cell is
+    named with its file, line and, for a vocabulary, the closest allowed value."""
+    for failure in failures(schema, table):
+        rule = failure.rule
+        field = schema.field(rule.column)
+        allowed = categories(field)
+        for i, value in zip(failure.rows, failure.values):
             hint = ""
-            if categories(field):
-                close = difflib.get_close_matches(str(case.failure_case), categories(field), n=1)
-                hint = (f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(categories(field))}"
-            value = "no value" if case.failure_case is None or case.failure_case != case.failure_case else repr(case.failure_case)
-            if case.check == "not_nullable":
-                message = f"{column} is required"
+            if rule.constraint == "required":
+                message = f"{rule.column} is required"
             else:
-                message = f"{column} {value}: {case.check}"
-            _report(problems, root, table, int(index), _key(field), f"{schema.name}.{message}", hint)
-        return
-    problems.add(f"schemas/{schema.name}.schema.json", 1, f"internal: Arrow rejected a row of {schema.name} that pandera accepts")
+                message = f"{rule.column} {value!r}: {rule.message}"
+                close = difflib.get_close_matches(str(value), allowed, n=1) if allowed else []
+                hint = f"did you mean '{close[0]}'? " if close else ""
+            if allowed:
+                hint += f"allowed: {', '.join(allowed)}"
+            _report(problems, root, table, i, _key(field), f"{schema.name}.{message}", hint)
 
 
 def _key(field):
@@ -150,57 +102,42 @@ def _key(field):
 
 
 def check_unique(schema, table: pa.Table, root, problems: Collector):
-    """Primary key, unique columns and uniqueKeys. In key order, a repeated value sits next
-    to its twin: one vectorised comparison of neighbours finds every repeat (the rows come
-    sorted by primary key; other keys are sorted first). Only repeated rows go to Python,
-    to name the first definition."""
-    keys = [schema.primary_key] + [[f["name"]] for f in schema.fields if f.get("constraints", {}).get("unique")]
-    keys += schema.descriptor.get("uniqueKeys", [])
-    for key in dict.fromkeys(tuple(k) for k in keys):
-        key = list(key)
-        if table.num_rows < 2:
+    """Primary key, unique columns and uniqueKeys (constraints.repeated_rows: neighbours in
+    key order; the rows come sorted by primary key, other keys are sorted first). Only
+    repeated rows go to Python, to name the first definition."""
+    for key in keys(schema):
+        columns = list(key.columns)
+        rows = repeated_rows(table, columns, in_key_order=columns == schema.primary_key)
+        if not rows:
             continue
-        order = None if key == schema.primary_key else pc.sort_indices(table, [(k, "ascending") for k in key])
-        columns = [table.column(k) if order is None else table.column(k).take(order) for k in key]
-        repeat = None
-        for column in columns:  # a key with an empty part is not compared (as in SQL): null == x is null
-            same = pc.equal(column.slice(1), column.slice(0, len(column) - 1))
-            repeat = same if repeat is None else pc.and_(repeat, same)
-        at = _true(repeat)
-        if not at:
-            continue
-        rows = sorted({i for j in at for i in (j, j + 1)})
-        rows = rows if order is None else order.take(pa.array(rows)).to_pylist()
-        found = table.select([*key, "_path", "_line"]).take(pa.array(rows)).to_pylist()
+        found = table.select([*columns, "_path", "_line"]).take(pa.array(rows)).to_pylist()
         first = {}
         for i, row in sorted(zip(rows, found), key=lambda x: (x[1]["_path"], x[1]["_line"])):
-            value = tuple(row[k] for k in key)
+            value = tuple(row[k] for k in columns)
             if value not in first:
                 first[value] = row
                 continue
             shown = value[0] if len(value) == 1 else value
             o = first[value]
-            _report(problems, root, table, i, _key(schema.field(key[0])),
-                    f"duplicate {'/'.join(key)} {shown!r} in {schema.name} (first at {o['_path']}:{o['_line']})",
-                    "ids must be unique across all files" if len(key) == 1 else "")
+            _report(problems, root, table, i, _key(schema.field(columns[0])),
+                    f"duplicate {'/'.join(columns)} {shown!r} in {schema.name} (first at {o['_path']}:{o['_line']})",
+                    "ids must be unique across all files" if len(columns) == 1 else "")
 
 
 def check_foreign_keys(built, schemas, problems: Collector):
     for name, schema in schemas.items():
         table = built.tables[name]
-        for fk in schema.foreign_keys:
-            (column,), target, (target_column,) = fk["fields"], fk["reference"]["resource"], fk["reference"]["fields"]
-            known = built.tables[target].column(target_column)
-            values = table.column(column)
-            missing = pc.and_(pc.invert(pc.is_in(values, value_set=known)), pc.is_valid(values))
+        for fk in foreign_keys(schema):
+            known = built.tables[fk.resource].column(fk.target)
+            values = table.column(fk.column)
             known_list = None
-            for i in _true(missing):
+            for i in _true(missing_references(values, known)):
                 known_list = known_list or [str(k) for k in known.to_pylist()]
                 value = values[i].as_py()
                 close = difflib.get_close_matches(value, known_list, n=1)
-                _report(problems, built.root, table, i, _key(schema.field(column)),
-                        f"{column} '{value}' does not exist in {target}",
-                        f"did you mean '{close[0]}'?" if close else f"add it to {target} first")
+                _report(problems, built.root, table, i, _key(schema.field(fk.column)),
+                        f"{fk.column} '{value}' does not exist in {fk.resource}",
+                        f"did you mean '{close[0]}'?" if close else f"add it to {fk.resource} first")
 
 
 def check_figure_ranges(figures: pa.Table, root, problems: Collector):

@@ -1,5 +1,6 @@
 """verify: every file named by a datapackage.json against its recorded sha256, size,
-row count and Table Schema (types and every constraint on every row).
+row count and Table Schema (types, every field constraint on every row, the keys, and the
+foreign keys between the tables), with the rules of scripts/constraints.py.
 
 Works on the repository (datapackage.json at the root, data under build/data) and on an
 unpacked release archive alike: resource paths are relative to the descriptor.
@@ -16,9 +17,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from scripts.constraints import failures, foreign_keys, keys, missing_references, repeated_rows
 from scripts.errors import Collector
 from scripts.hashing import sha256_file
-from scripts.metadata import Table, categories, required
+from scripts.metadata import Table
 
 
 def expected_schema(table_schema: dict) -> pa.Schema:
@@ -45,36 +47,65 @@ def check_file(base: Path, res: dict, problems: Collector) -> list[str]:
     return [res["path"]]
 
 
-def check_rows(table: pa.Table, schema: dict, display: str, problems: Collector):
-    """Every constraint of the Table Schema, vectorised over Arrow columns."""
-    def bad(mask, message):
-        count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-        if count:
-            first = pc.indices_nonzero(mask)[0].as_py()
-            problems.add(display, 1, f"{message} in {count} row(s), first at row {first + 1}")
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
-    for f in schema["fields"]:
-        col, c, name = table.column(f["name"]), f.get("constraints", {}), f["name"]
-        if required(f):
-            bad(pc.is_null(col), f"{name} is empty")
-        if categories(f):
-            bad(pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, value_set=pa.array(categories(f))))), f"{name} outside its vocabulary")
-        if "pattern" in c:
-            bad(pc.invert(pc.fill_null(pc.match_substring_regex(col, c["pattern"]), True)), f"{name} does not match {c['pattern']}")
-        if "minimum" in c:
-            bad(pc.fill_null(pc.less(col, c["minimum"]), False), f"{name} below {c['minimum']}")
-        if "maximum" in c:
-            bad(pc.fill_null(pc.greater(col, c["maximum"]), False), f"{name} above {c['maximum']}")
-        if c.get("unique"):
-            present = pc.drop_null(col)
-            if len(pc.unique(present)) != len(present):  # unique(): a fifth of count_distinct's time on strings
-                problems.add(display, 1, f"{name} has duplicate values")
-    key = schema["primaryKey"]
-    if table.num_rows > 1 and not in_strict_key_order(table, key):
-        # The build writes rows in primary-key order, so a repeated key would sit next to its twin.
-        repeated = table.group_by(key).aggregate([]).num_rows != table.num_rows
-        problems.add(display, 1, f"primary key {'/'.join(key)} has duplicate values" if repeated
-                     else f"rows are not in primary key order ({'/'.join(key)})")
+
+def _bad_rows(problems: Collector, display: str, what: str, rows: list[int], value=None):
+    """One message for every row that breaks one rule: how many, the first, its value."""
+    shown = "" if value is None else f" ({_shown(value)})"
+    problems.add(display, 1, f"{what} in {len(rows)} row(s), first at row {rows[0] + 1}{shown}")
+
+
+def check_rows(table: pa.Table, schema: dict, display: str, problems: Collector):
+    """Every field rule and key rule of the Table Schema (scripts/constraints.py), vectorised
+    over Arrow columns."""
+    described = Table(schema.get("name", ""), schema)
+    for failure in failures(described, table):
+        _bad_rows(problems, display, f"{failure.rule.column} {failure.rule.broken}", failure.rows, failure.values[0])
+    for key in keys(described):
+        columns = list(key.columns)
+        if key.constraint == "primaryKey":
+            # The build writes rows in primary-key order, so a repeated key would sit next to its twin.
+            if table.num_rows < 2 or in_strict_key_order(table, columns):
+                continue
+            rows = repeated_rows(table, columns)
+            if not rows:
+                problems.add(display, 1, f"rows are not in primary key order ({'/'.join(columns)})")
+                continue
+        else:
+            rows = repeated_rows(table, columns)
+        if rows:
+            value = table.select(columns).slice(rows[0], 1).to_pylist()[0]
+            shown = tuple(value.values()) if len(columns) > 1 else value[columns[0]]
+            _bad_rows(problems, display, f"{key.label} has duplicate values", rows, shown)
+
+
+def check_references(tables: dict[str, pa.Table], schemas: dict[str, dict], displays: dict[str, str],
+                     problems: Collector):
+    """Every foreign key between the tables of the package (each table read once: its first copy)."""
+    for name, schema in schemas.items():
+        for fk in foreign_keys(Table(name, schema)):
+            target = fk.resource.removesuffix("-parquet")
+            if name not in tables or target not in tables:
+                continue  # a missing or unreadable file is reported already
+            values = tables[name].column(fk.column)
+            rows = pc.indices_nonzero(missing_references(values, tables[target].column(fk.target))).to_pylist()
+            if rows:
+                _bad_rows(problems, displays[name], f"{fk.column} not found in {target}.{fk.target} (foreign key)",
+                          rows, values[rows[0]].as_py())
+
+
+def _reference_columns(resources: list[dict]) -> dict[str, set[str]]:
+    """Per table, the columns that foreign keys read: its own referencing columns and those others refer to."""
+    needed: dict[str, set[str]] = {}
+    for res in resources:
+        name = res["name"].removesuffix("-parquet")
+        for fk in foreign_keys(Table(name, res.get("schema", {}))):
+            needed.setdefault(name, set()).add(fk.column)
+            needed.setdefault(fk.resource.removesuffix("-parquet"), set()).add(fk.target)
+    return needed
 
 
 def in_strict_key_order(table: pa.Table, key: list[str]) -> bool:
@@ -144,6 +175,8 @@ def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = T
     pairs = list(dict.fromkeys(r["name"].removesuffix("-parquet") for r in resources if r.get("type") == "table"))
     resources = sorted(resources, key=lambda r: pairs.index(r["name"].removesuffix("-parquet"))
                        if r.get("type") == "table" else len(pairs))
+    needed = _reference_columns([r for r in resources if r.get("type") == "table"])
+    references, reference_schemas, displays = {}, {}, {}
     for res, read in _one_ahead(lambda r: _read_resource(base, r), resources):
         if res.get("type") != "table":
             checked += check_file(base, res, problems)
@@ -171,8 +204,13 @@ def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = T
         name = res["name"].removesuffix("-parquet")
         if twin is None:
             tables[name] = table
+            if name in needed:  # the first copy of each table: its rows were checked
+                references[name] = table.select(sorted(needed[name] & set(table.column_names)))
+                reference_schemas[name], displays[name] = res["schema"], display
         else:  # both copies seen: keep only what the quote check reads
             tables[name] = twin.select([c for c in QUOTE_COLUMNS if c in twin.column_names] if quotes else [])
+    check_references(references, reference_schemas, displays, problems)
+    del references
     articles = Path(articles) if articles else base / "articles"
     checked_articles = 0
     if quotes and articles.is_dir() and "sources" in tables:

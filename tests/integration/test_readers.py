@@ -77,3 +77,47 @@ def test_csv_reads_identically_with_duckdb_and_frictionless(built):
                 if isinstance(v, decimal.Decimal):  # frictionless reads numbers as Decimal
                     row[k] = float(v)
         assert rows == reference, res["name"]
+
+
+def _pandas_csv(path):
+    import pandas as pd
+
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])  # as pandera_schema's docstring says
+
+
+def test_csv_read_with_pandas_passes_the_pandera_schemas(built):
+    from scripts.constraints import pandera_schema
+    from scripts.metadata import Table
+
+    for res in tables(built):
+        frame = _pandas_csv(built / res["path"])
+        checked = pandera_schema(Table(res["name"], res["schema"])).validate(frame, lazy=True)
+        assert len(checked) == res["rows"], res["name"]
+
+
+def test_a_corrupted_frame_fails_pandera_on_the_rules_it_breaks(built):
+    """One broken cell per rule; pandera names each by the rule's constraint and message."""
+    import pandera.errors
+
+    from scripts.constraints import pandera_schema, rules
+    from scripts.metadata import load_tables
+
+    schema = load_tables()["places"]
+    frame = _pandas_csv(built / "build/data/places.csv")
+    assert len(frame) >= 2
+    frame.loc[0, "kind"] = "planet"
+    frame.loc[0, "latitude"] = 91.0
+    frame.loc[1, "name_en"] = None
+    frame.loc[1, "place_id"] = "Not An Id"
+    frame.loc[1, "name_ar"] = ""
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        pandera_schema(schema).validate(frame, lazy=True)
+    found = {(e.schema.name, e.check.name) for e in caught.value.schema_errors}
+    assert found == {("kind", "categories"), ("latitude", "maximum"), ("name_en", "required"),
+                     ("place_id", "pattern"), ("name_ar", "minLength")}
+    messages = {(r.column, r.constraint): r.message for r in rules(schema)}
+    cases = caught.value.failure_cases
+    assert sorted(zip(cases["column"], cases["check"], cases["index"])) == sorted([
+        ("kind", messages["kind", "categories"], 0), ("latitude", messages["latitude", "maximum"], 0),
+        ("name_en", messages["name_en", "required"], 1), ("place_id", messages["place_id", "pattern"], 1),
+        ("name_ar", messages["name_ar", "minLength"], 1)])

@@ -104,3 +104,48 @@ def test_repeated_and_unordered_keys_are_caught(built):
     _forge(built, "names", names.take(list(reversed(range(names.num_rows)))))
     code, text = verify(built)
     assert code == 1 and "rows are not in primary key order (source_id/char_start/char_end)" in text
+
+
+def _update(built, path, size_key: str):
+    import hashlib
+
+    package = json.loads((built / "datapackage.json").read_text())
+    res = next(r for r in package["resources"] if r["path"] == path.relative_to(built).as_posix())
+    res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    res[size_key] = path.stat().st_size
+    (built / "datapackage.json").write_text(json.dumps(package))
+
+
+def test_dangling_foreign_key_in_both_copies_is_caught(built):
+    """A consistent forgery of both copies of events (hashes and sizes updated, same rows in
+    each, every field constraint met): its place_id names a place that is not in places."""
+    import pyarrow.compute as pc
+
+    csv = built / "build/data/events.csv"
+    text = csv.read_text(encoding="utf-8")
+    assert text.count('"ain-al-asad-air-base"') == 2
+    csv.write_text(text.replace('"ain-al-asad-air-base"', '"atlantis"'), encoding="utf-8")
+    _update(built, csv, "bytes")
+    parquet = built / "build/data/events.parquet"
+    table = pq.read_table(parquet)
+    place = table.schema.get_field_index("place_id")
+    table = table.set_column(place, table.schema.field(place),
+                             pc.replace_substring(table.column(place), "ain-al-asad-air-base", "atlantis"))
+    pq.write_table(table, parquet)
+    _update(built, parquet, "x-bytes")
+    code, text = verify(built)
+    problems = [line for line in text.splitlines() if line.startswith("build/")]
+    assert code == 1 and problems == [
+        "build/data/events.csv:1: place_id not found in places.place_id (foreign key) in 2 row(s), first at row 1 ('atlantis')"]
+
+
+def test_minimum_length_is_checked(built):
+    """An empty (quoted) summary in a consistent forgery of the CSV copy: verify reads "" as
+    an empty string, which minLength 1 refuses (and the Parquet copy no longer agrees)."""
+    csv = built / "build/data/events.csv"
+    text = csv.read_text(encoding="utf-8")
+    assert text.count('"A US convoy leaves."') == 1
+    csv.write_text(text.replace('"A US convoy leaves."', '""'), encoding="utf-8")
+    _update(built, csv, "bytes")
+    code, text = verify(built)
+    assert code == 1 and "build/data/events.csv:1: summary_en is shorter than 1 character in 1 row(s), first at row 3 ('')" in text

@@ -1,7 +1,8 @@
 """The Table Schemas are the single definition of a column; check what is generated from them."""
 import pyarrow as pa
 
-from scripts.metadata import TABLE_ORDER, annotation_schema, categories, load_tables, pandera_schema
+from scripts.constraints import pandera_schema
+from scripts.metadata import TABLE_ORDER, annotation_schema, categories, load_tables
 
 
 def test_every_field_is_described_and_typed():
