@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.site.build import Page, Site
+from scripts.site.model import Page, Site
 from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
 from scripts.site.html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural,
                                table, txt)

@@ -1,7 +1,7 @@
 """One page per source (the article with its highlighted quotes) and one per event."""
 from __future__ import annotations
 
-from scripts.site.build import Page, Site
+from scripts.site.model import Page, Site
 from scripts.site.article import Span, article_html
 from scripts.site.html import ar, block, code, dl, esc, human_date, iso, md_text, num, plural, table, txt
 from scripts.site.links import EVENTS, SOURCES, Links, event_page, source_page

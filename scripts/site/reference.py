@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from scripts.site.build import Page, Site
+from scripts.site.model import Page, Site
 from scripts.site.html import a, block, code, esc, fence, md_text, num, plural, table, txt
 from scripts.site.links import COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
 from scripts.metadata import required

@@ -11,7 +11,7 @@ source. A rule that finds nothing leaves its line out; an event is told only onc
 """
 from __future__ import annotations
 
-from scripts.site.build import Site
+from scripts.site.model import Site
 from scripts.site.html import a, ar, esc, human_date, txt
 from scripts.site.links import Links, source_page
 

@@ -359,3 +359,43 @@ def test_home_page_embeds_the_croissant_metadata(site):
     assert croissant["@type"] == "sc:Dataset" and croissant["conformsTo"].startswith("http://mlcommons.org/croissant/")
     assert sorted(r["name"] for r in croissant["recordSet"]) == sorted(TABLE_ORDER)
     assert all(f["sha256"] for f in croissant["distribution"])
+
+
+# ---------------------------------------------------------------------------- module structure
+
+def site_imports() -> dict[str, set[str]]:
+    """scripts/site module -> the scripts/site modules it imports (any import statement, also inside functions)."""
+    import ast
+
+    folder = REPO / "scripts" / "site"
+    names = {p.stem for p in folder.glob("*.py")}
+    graph = {}
+    for path in folder.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            found |= {m.split(".")[2] for m in modules if m.startswith("scripts.site.") and m.split(".")[2] in names}
+        graph[path.stem] = found - {path.stem}
+    return graph
+
+
+def test_site_modules_import_without_cycles():
+    graph = site_imports()
+    assert graph["pages"] and "pages" in graph["build"]  # the graph was read
+
+    def reachable(start):
+        seen, todo = set(), list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += graph[name]
+        return seen
+
+    assert sorted(name for name in graph if name in reachable(name)) == []
+    assert "build" not in set().union(*(deps for name, deps in graph.items() if name != "build"))
