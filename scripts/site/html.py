@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import json
 import posixpath
 import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
 
 ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic: starts and ends with an Arabic letter; spaces, digits and punctuation
@@ -212,3 +217,108 @@ def num(value) -> str:
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# ---------------------------------------------------------------------------- templates
+
+TEMPLATES = Path(__file__).with_name("templates")
+# An id written into Markdown as an attribute list ({#id}): only characters that cannot end it.
+ANCHOR = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+def escape_html(value) -> Markup:
+    """The template's escaper: html.escape for plain values, template output (Markup) as it is."""
+    if value is None:
+        return Markup("")
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(html.escape(str(value), quote=True))
+
+
+def arabic_runs(text) -> list[tuple[str, str]]:
+    """Text cut into (plain, Arabic run) pairs; the last run is empty. No HTML: templates mark up."""
+    if text is None:
+        return []
+    text, pairs, last = str(text), [], 0
+    for match in ARABIC_RUN.finditer(text):
+        pairs.append((text[last:match.start()], match.group(0)))
+        last = match.end()
+    return [*pairs, (text[last:], "")]
+
+
+def md_escape(text) -> str:
+    """The Markdown escaper: a backslash before every character Markdown would read as syntax
+    (HTML escaping follows, as for every value a template prints)."""
+    return MARKDOWN_SYNTAX.sub(r"\\\1", str(text))
+
+
+def nonblank_lines(fragment) -> Markup:
+    """A fragment without its blank lines (Markdown would end a raw HTML block at one)."""
+    return Markup("\n".join(line for line in str(escape_html(fragment)).splitlines() if line.strip()))
+
+
+def fenced(text, lang: str = "") -> Markup:
+    """A fenced code block for a Markdown template: Markdown shows its content as it is (and
+    escapes it for HTML itself); the fence is longer than any backtick run inside."""
+    text = str(text)
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return Markup(f"{marks}{lang}\n{text.rstrip()}\n{marks}")
+
+
+def json_script(value) -> Markup:
+    """JSON for a <script> element: "<" written as a JSON escape cannot end the element early."""
+    return Markup(json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
+
+
+def anchor(value) -> Markup:
+    """An id for a Markdown heading's attribute list; anything else is refused, not escaped."""
+    if not ANCHOR.fullmatch(str(value)):
+        raise ValueError(f"not usable as a heading id: {value!r}")
+    return Markup(value)
+
+
+def fixed(value: float, digits: int = 1) -> str:
+    """A coordinate in an SVG: 12.345 -> '12.3'."""
+    return f"{value:.{digits}f}"
+
+
+def join_html(items, separator: str = "") -> Markup:
+    """`join` that escapes like every other output (Jinja's own escapes with markupsafe)."""
+    return Markup(escape_html(separator)).join(escape_html(item) for item in items)
+
+
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,                     # every template, whatever its extension (.html, .md, .svg)
+    undefined=jinja2.StrictUndefined,
+    # Every {{ value }} goes through escape_html: the site's bytes were made with html.escape,
+    # which writes ' and " as &#x27; and &quot; (markupsafe writes &#39; and &#34;).
+    finalize=escape_html,
+    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+    auto_reload=False,
+)
+del ENV.filters["safe"]  # nothing is marked safe in a template: only by the filters below
+ENV.filters.update(e=escape_html, escape=escape_html, forceescape=lambda v: escape_html(str(v)), join=join_html,
+                   arabic_runs=arabic_runs, md_escape=md_escape, nonblank_lines=nonblank_lines,
+                   fence=fenced, json_script=json_script, anchor=anchor, fixed=fixed,
+                   human_date=human_date, iso=iso, num=num, plural=plural)
+# The markers around a generated HTML block (see `block` in templates/macros.html).
+ENV.globals.update(BLOCK_START=Markup(BLOCK_START), BLOCK_END=Markup(BLOCK_END))
+
+
+def render_template(name: str, **context) -> str:
+    """A page or file from its template."""
+    return ENV.get_template(name).render(**context)
+
+
+def fragment(name: str, **context) -> Markup:
+    """A template's output, to be put into another template as it is (the only place template
+    output is marked safe by hand)."""
+    return Markup(render_template(name, **context))
+
+
+@functools.cache
+def macros():
+    """templates/macros.html as a module, for Python code that needs a link or a span."""
+    return ENV.get_template("macros.html").module

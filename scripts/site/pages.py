@@ -12,10 +12,11 @@ from pathlib import Path
 
 from scripts.site.model import Page, Site
 from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
-from scripts.site.html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural,
+from scripts.site import links as paths
+from scripts.site.html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural, render_template,
                                table, txt)
 from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
-                                TIMELINE, Links, event_page, source_page)
+                                TIMELINE, LegacyLinks, Links, event_page, source_page)
 from scripts.site.records import event_pages, figure_text, source_pages
 from scripts.site.reference import cookbook_pages, dictionary_page, query_page
 from scripts.site.story import story
@@ -83,60 +84,22 @@ def _listed(nav) -> set[str]:
 # ---------------------------------------------------------------------------- home
 
 def home(site: Site) -> Page:
+    from scripts.publish.package import croissant
+
     links = Links(site, HOME)
-    counts = {name: len(site.rows(name)) for name in ("sources", "events", "mentions", "figures", "places", "actors")}
-    numbers = "".join(f'<div class="number"><span class="n">{num(n)}</span><span class="what">{esc(name)}</span></div>'
-                      for name, n in counts.items())
-    title = site.package.get("title", site.package.get("name", ""))
-    date = site.version_date
-    body = [f"# {md_text(title)}", "",
-            block(f"<p>{txt(site.package.get('description', ''))}</p>", "lead"),
-            block(numbers, "numbers"),
-            "## The story in five lines", "",
-            "Each line is built from the data; the links lead to the quotes that support it.", "",
-            block(story(site, links), "story"),
-            "## Use the data", "",
-            block(use_the_data(site, links), "use"),
-            "## Version", "",
-            block(f"<p>Version <strong>{esc(site.version)}</strong>"
-                  + (f", released {esc(human_date(date.isoformat()))}" if date else "")
-                  + f". Changes are listed in the {a(links.to(CHANGELOG), 'changelog')}.</p>", "version"),
-            block(croissant_script(site), "croissant", search=False)]
-    return Page(HOME, "Home", "\n".join(body))
-
-
-def croissant_script(site: Site) -> str:
-    """The release's Croissant metadata as JSON-LD, for dataset search engines."""
-    from scripts.publish.package import archive_descriptor, croissant
-
-    text = json.dumps(croissant(archive_descriptor(site.root, texts=True), site.root), ensure_ascii=False,
-                      sort_keys=True, indent=1)
-    # Written as a JSON escape, "<" cannot end the script element early.
-    text = text.replace("<", "\\u003c")
-    return f'<script type="application/ld+json">\n{text}\n</script>'
-
-
-def use_the_data(site: Site, links: Links) -> str:
-    licences = "; ".join(a(lic["path"], esc(lic.get("name", "")), title=lic.get("title")) + " – " + esc(lic.get("title", ""))
-                         if lic.get("path") else esc(lic.get("name", "")) for lic in site.package.get("licenses", []))
-    db = site.database.name
-    return "\n".join([
-        f"<p><strong>Download</strong>: every table as CSV and Parquet with its sha256, the DuckDB file and "
-        f"<code>datapackage.json</code> – see {a(links.to(DOWNLOADS), 'Downloads')}.</p>",
-        f"<p><strong>Query</strong>: <code>duckdb {esc(db)} -c \"SELECT * FROM timeline\"</code> – the views, "
-        f"the cookbook and how to read the Parquet files are on {a(links.to(QUERY), 'Query with SQL')}; every column "
-        f"is explained in the {a(links.to('dictionary.md'), 'data dictionary')}.</p>",
-        f"<p><strong>Cite</strong>: see {a(links.to(CITE), 'How to cite')}.</p>",
-        f"<p><strong>Licence</strong>: {licences or 'see the repository'}. The article texts belong to their "
-        f"publishers; they are included only so that every quote can be checked.</p>",
-        f"<p><strong>How it was made</strong>: {a(links.to(METHODOLOGY), 'methodology')}.</p>",
-    ])
+    return Page(HOME, "Home", render_template(
+        "home.md", links=links, paths=paths, title=site.package.get("title", site.package.get("name", "")),
+        description=site.package.get("description", ""), version=site.version, released=site.version_date,
+        counts={name: len(site.rows(name)) for name in ("sources", "events", "mentions", "figures", "places", "actors")},
+        story=story(site, links), database=site.database.name, licenses=site.package.get("licenses", []),
+        # The release's Croissant metadata as JSON-LD, for dataset search engines.
+        croissant=croissant(archive_descriptor(site.root, texts=True), site.root)))
 
 
 # ---------------------------------------------------------------------------- timeline
 
 def timeline(site: Site, files: dict) -> Page:
-    links = Links(site, TIMELINE)
+    links = LegacyLinks(site, TIMELINE)
     rows = site.views.get("timeline", [])
     dated = [r for r in rows if r.get("date_start") and r.get("date_end")]
     svg = timeline_chart(site, dated) if dated else ""
@@ -163,7 +126,7 @@ def timeline(site: Site, files: dict) -> Page:
 
 
 def timeline_chart(site: Site, dated: list[dict]) -> str:
-    links = Links(site, TIMELINE)
+    links = LegacyLinks(site, TIMELINE)
     marks = [Mark(r["event_id"], r["event_id"], r["date_start"], r["date_end"], r["status"],
                   links.to(event_page(r["event_id"])), f"{human_date(r.get('date'))}: {r['summary_en']}") for r in dated]
     sources = sorted(site.rows("sources"), key=lambda s: site.published_order(s["source_id"]))
@@ -184,7 +147,7 @@ def focus_start(site: Site) -> dt.date:
 # ---------------------------------------------------------------------------- figures, places, actors
 
 def figures(site: Site) -> Page:
-    links = Links(site, FIGURES)
+    links = LegacyLinks(site, FIGURES)
     claims = site.views.get("figure_claims") or site.rows("figures")
     conflicted = {claim for kind, claim in site.conflicts.claims if kind == "value"}
     by_subject = {}
@@ -222,7 +185,7 @@ def entity(anchor: str, name_en, name_ar, ident: str, kind, facts: list[str], no
 
 
 def places(site: Site) -> Page:
-    links = Links(site, PLACES)
+    links = LegacyLinks(site, PLACES)
     events = site.by("events", "place_id")
     cards = []
     for p in site.rows("places"):
@@ -247,7 +210,7 @@ def places(site: Site) -> Page:
 
 
 def actors(site: Site) -> Page:
-    links = Links(site, ACTORS)
+    links = LegacyLinks(site, ACTORS)
     claims = site.by("mentions", "attributed_to")
     figures_by = site.by("figures", "attributed_to")
     cards = []
@@ -270,7 +233,7 @@ def actors(site: Site) -> Page:
 # ---------------------------------------------------------------------------- downloads, cite, changelog
 
 def downloads(site: Site, files: dict) -> Page:
-    links = Links(site, DOWNLOADS)
+    links = LegacyLinks(site, DOWNLOADS)
     rows = []
     for res in site.package.get("resources", []):
         name = Path(res["path"]).name

@@ -4,7 +4,7 @@ from __future__ import annotations
 from scripts.site.model import Page, Site
 from scripts.site.article import Span, article_html
 from scripts.site.html import ar, block, code, dl, esc, human_date, iso, md_text, num, plural, table, txt
-from scripts.site.links import EVENTS, SOURCES, Links, event_page, source_page
+from scripts.site.links import EVENTS, SOURCES, LegacyLinks, Links, event_page, source_page
 
 CLAIM_PREFIX = {"mention": "M", "figure": "F", "citation": "C"}
 
@@ -17,7 +17,7 @@ def source_pages(site: Site) -> list[Page]:
 
 
 def sources_index(site: Site, sources: list[dict]) -> Page:
-    links = Links(site, SOURCES)
+    links = LegacyLinks(site, SOURCES)
     overview = {r["source_id"]: r for r in site.views.get("source_overview", [])}
     rows = []
     for s in sources:
@@ -55,7 +55,7 @@ def claim_spans(site: Site, source_id: str) -> tuple[list[Span], list[tuple[str,
 
 def source_detail(site: Site, s: dict) -> Page:
     path = source_page(s["source_id"])
-    links = Links(site, path)
+    links = LegacyLinks(site, path)
     spans, claims = claim_spans(site, s["source_id"])
     counts = {k: sum(1 for c in claims if c[0] == k) for k in CLAIM_PREFIX}
     body = [f"# {md_text(s['outlet_en'])}, {md_text(human_date(s['published']))}", ""]
@@ -175,7 +175,7 @@ def event_pages(site: Site) -> list[Page]:
 
 
 def events_index(site: Site, events: list[dict]) -> Page:
-    links = Links(site, EVENTS)
+    links = LegacyLinks(site, EVENTS)
     mentions = site.by("mentions", "event_id")
     rows = []
     for e in events:
@@ -196,7 +196,7 @@ def events_index(site: Site, events: list[dict]) -> Page:
 
 def event_detail(site: Site, e: dict) -> Page:
     path = event_page(e["event_id"])
-    links = Links(site, path)
+    links = LegacyLinks(site, path)
     conflicts = site.conflicts.pairs.get(("date", e["event_id"]), [])
     body = [f"# {md_text(e['event_id'])}", "",
             block(f'<p class="lead">{txt(e["summary_en"])}</p>{ar(e["summary_ar"], "p", "lead")}', "event-head"),

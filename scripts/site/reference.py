@@ -5,7 +5,7 @@ import json
 
 from scripts.site.model import Page, Site
 from scripts.site.html import a, block, code, esc, fence, md_text, num, plural, table, txt
-from scripts.site.links import COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
+from scripts.site.links import COOKBOOK, DICTIONARY, QUERY, LegacyLinks, Links, recipe_page
 from scripts.metadata import required
 
 RESULT_ROW_LIMIT = 200
@@ -14,7 +14,7 @@ RESULT_ROW_LIMIT = 200
 # ---------------------------------------------------------------------------- data dictionary
 
 def dictionary_page(site: Site) -> Page:
-    links = Links(site, DICTIONARY)
+    links = LegacyLinks(site, DICTIONARY)
     body = ["# Data dictionary", "",
             "Generated from the Table Schemas in `schemas/`, the only place a column is defined. Row counts are those "
             f"of this build (version {md_text(site.version)}). Columns marked *derived* are computed by the build; "
@@ -80,7 +80,7 @@ def vocabulary(f: dict) -> str:
 # ---------------------------------------------------------------------------- query
 
 def query_page(site: Site) -> Page:
-    links = Links(site, QUERY)
+    links = LegacyLinks(site, QUERY)
     db = site.database.name
     body = ["# Query with SQL", "",
             "The tables are published as Parquet and CSV files and as one DuckDB database with the analysis views. "
@@ -123,7 +123,7 @@ def question(sql: str) -> str:
 # ---------------------------------------------------------------------------- cookbook
 
 def cookbook_pages(site: Site) -> list[Page]:
-    links = Links(site, COOKBOOK)
+    links = LegacyLinks(site, COOKBOOK)
     rows = [[a(links.to(recipe_page(r["stem"])), esc(r.get("question", r["stem"]))), num(len(r.get("rows", [])))]
             for r in site.cookbook]
     body = ["# Cookbook", "",
