@@ -13,7 +13,7 @@ from pathlib import Path
 from scripts.site.model import Page, Site
 from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
 from scripts.site import links as paths
-from scripts.site.html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural, render_template,
+from scripts.site.html import (a, ar, block, code, esc, fence, human_date, md_text, num, plural, render_template,
                                table, txt)
 from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
                                 TIMELINE, LegacyLinks, Links, event_page, source_page)
@@ -99,34 +99,17 @@ def home(site: Site) -> Page:
 # ---------------------------------------------------------------------------- timeline
 
 def timeline(site: Site, files: dict) -> Page:
-    links = LegacyLinks(site, TIMELINE)
     rows = site.views.get("timeline", [])
     dated = [r for r in rows if r.get("date_start") and r.get("date_end")]
     svg = timeline_chart(site, dated) if dated else ""
     if svg:
-        files["timeline.svg"] = svg.encode("utf-8")
-    table_rows = []
-    for r in rows:
-        table_rows.append([links.event(r["event_id"], r["summary_en"]) + f'<br><small>{esc(r["event_id"])}</small>',
-                           esc(human_date(r.get("date"))) + (f"<br>{code(r.get('date'))}" if r.get("date") else ""),
-                           esc(r.get("date_precision")),
-                           esc(iso(r.get("date_start"))) + ("<br>" + esc(iso(r.get("date_end"))) if r.get("date_end") else ""),
-                           esc(r["status"]), esc(r["event_type"]), links.place(r.get("place_id")),
-                           links.event(r.get("outcome_event_id")), num(r.get("source_count"))])
-    body = ["---", "hide:", "  - toc", "---", "", "# Timeline", "",
-            f"{plural(len(dated), 'dated event')} of {len(rows)} (the others have no date in the corpus and are "
-            "listed at the end of the table). Hover over a row for its summary; click it for the event page. "
-            f"The chart is also a file: {a('timeline.svg', 'timeline.svg')}.", "",
-            block(svg, "chart"),
-            "## The same data as a table", "",
-            "From the view `timeline`: first possible day, then last possible day, then id.", "",
-            block(table(["event", "date", "precision", "first / last day", "status", "type", "place",
-                         "carried out by", "sources"], table_rows), "wide")]
-    return Page(TIMELINE, "Timeline", "\n".join(body))
+        files["timeline.svg"] = str(svg).encode("utf-8")
+    return Page(TIMELINE, "Timeline", render_template("timeline.md", links=Links(site, TIMELINE), rows=rows,
+                                                      dated=len(dated), svg=svg))
 
 
-def timeline_chart(site: Site, dated: list[dict]) -> str:
-    links = LegacyLinks(site, TIMELINE)
+def timeline_chart(site: Site, dated: list[dict]):
+    links = Links(site, TIMELINE)
     marks = [Mark(r["event_id"], r["event_id"], r["date_start"], r["date_end"], r["status"],
                   links.to(event_page(r["event_id"])), f"{human_date(r.get('date'))}: {r['summary_en']}") for r in dated]
     sources = sorted(site.rows("sources"), key=lambda s: site.published_order(s["source_id"]))
