@@ -222,8 +222,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 # ---------------------------------------------------------------------------- templates
 
 TEMPLATES = Path(__file__).with_name("templates")
-# An id written into Markdown as an attribute list ({#id}): only characters that cannot end it.
-ANCHOR = re.compile(r"[A-Za-z0-9_.:-]+")
+# An id given to a Markdown heading ({#id}): only characters that cannot end the attribute list.
+HEADING_ID = re.compile(r"[A-Za-z0-9_.:-]+")
 
 
 def escape_html(value) -> Markup:
@@ -271,11 +271,12 @@ def json_script(value) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
 
 
-def anchor(value) -> Markup:
-    """An id for a Markdown heading's attribute list; anything else is refused, not escaped."""
-    if not ANCHOR.fullmatch(str(value)):
+def heading_id(value) -> Markup:
+    """`{#id}` after a Markdown heading (attr_list). The ids are vocabulary values, table and
+    view names: anything else is refused rather than escaped, as a link may point to it."""
+    if not HEADING_ID.fullmatch(str(value)):
         raise ValueError(f"not usable as a heading id: {value!r}")
-    return Markup(value)
+    return Markup(f"{{#{value}}}")
 
 
 def fixed(value: float, digits: int = 1) -> str:
@@ -301,7 +302,7 @@ ENV = jinja2.Environment(
 del ENV.filters["safe"]  # nothing is marked safe in a template: only by the filters below
 ENV.filters.update(e=escape_html, escape=escape_html, forceescape=lambda v: escape_html(str(v)), join=join_html,
                    arabic_runs=arabic_runs, md_escape=md_escape, nonblank_lines=nonblank_lines,
-                   fence=fenced, json_script=json_script, anchor=anchor, fixed=fixed,
+                   fence=fenced, json_script=json_script, heading_id=heading_id, fixed=fixed,
                    human_date=human_date, iso=iso, num=num, plural=plural)
 # The markers around a generated HTML block (see `block` in templates/macros.html).
 ENV.globals.update(BLOCK_START=Markup(BLOCK_START), BLOCK_END=Markup(BLOCK_END))

@@ -13,7 +13,7 @@ from pathlib import Path
 from scripts.site.model import Page, Site
 from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
 from scripts.site import links as paths
-from scripts.site.html import (a, ar, block, code, esc, fence, human_date, md_text, num, plural, render_template,
+from scripts.site.html import (a, block, code, esc, fence, human_date, md_text, num, render_template,
                                table, txt)
 from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
                                 TIMELINE, LegacyLinks, Links, event_page, source_page)
@@ -130,87 +130,39 @@ def focus_start(site: Site) -> dt.date:
 # ---------------------------------------------------------------------------- figures, places, actors
 
 def figures(site: Site) -> Page:
-    links = LegacyLinks(site, FIGURES)
     claims = site.views.get("figure_claims") or site.rows("figures")
     conflicted = {claim for kind, claim in site.conflicts.claims if kind == "value"}
     by_subject = {}
     for f in claims:
         by_subject.setdefault(f["subject"], []).append(site.index["figures"].get(f["figure_id"], f))
-    body = ["# Figures", "",
-            f"{plural(len(claims), 'numeric claim')} by subject, side by side, in the order of the time they hold "
-            "(as of, else the publication date). <span class=\"flag\">conflict</span> marks numbers that another "
-            "claim about the same quantity contradicts (view `conflicting_claims`).", ""]
-    for subject in [s for s in site.values("figures", "subject") if s in by_subject] + \
-            sorted(s for s in by_subject if s not in site.values("figures", "subject")):
-        rows = [figure_row(links, f, f["figure_id"] in conflicted) for f in by_subject[subject]]
-        body += [f"## {md_text(subject)} {{#{subject}}}", "", md_text(site.label("figures", "subject", subject)), "",
-                 block(table(["number", "qualifier", "as of", "source", "said by", "translation and quote"], rows,
-                             "claims-table"), "wide", search=False)]
-    return Page(FIGURES, "Figures", "\n".join(body))
+    vocabulary = site.values("figures", "subject")
+    subjects = [s for s in vocabulary if s in by_subject] + sorted(s for s in by_subject if s not in vocabulary)
+    return Page(FIGURES, "Figures", render_template(
+        "figures.md", links=Links(site, FIGURES), count=len(claims),
+        subjects=[(subject, site.label("figures", "subject", subject),
+                   [figure_row(f, f["figure_id"] in conflicted) for f in by_subject[subject]]) for subject in subjects]))
 
 
-def figure_row(links: Links, f: dict, conflict: bool) -> list:
-    flag = ' <span class="flag">conflict</span>' if conflict else ""
+def figure_row(f: dict, conflict: bool) -> dict:
     raw = "; ".join(f"{k} {num(f.get(k))}" for k in ("value", "value_low", "value_high") if f.get(k) is not None)
-    return [f"<strong>{esc(figure_text(f))}</strong>{flag}<br><small>{esc(raw)}</small>",
-            esc(f["qualifier"]), esc(human_date(f.get("as_of"))),
-            links.source(f["source_id"], long=True) + "<br><small>" + links.claim(f["source_id"], f["figure_id"]) + "</small>",
-            links.actor(f["attributed_to"]) + f"<br><small>{esc(f['attribution'])}</small>",
-            f'{esc(f["quote_en"])}{ar(f["quote"], "p", "quote")}']
-
-
-def entity(anchor: str, name_en, name_ar, ident: str, kind, facts: list[str], note) -> str:
-    """One place or actor: names in both scripts, id and kind, facts, the curator's note."""
-    return (f'<div class="entity" id="{esc(anchor)}"><p class="entity-head"><strong>{esc(name_en)}</strong> '
-            f'{ar(name_ar, "span", "ar-name")} {code(ident)} <span class="kind">{esc(kind)}</span></p>'
-            + (f'<p class="entity-facts">{" · ".join(f for f in facts if f)}</p>' if any(facts) else "")
-            + (f'<p class="entity-note">{txt(note)}</p>' if note else "") + "</div>")
+    return {"figure": f, "text": figure_text(f), "raw": raw, "conflict": conflict}
 
 
 def places(site: Site) -> Page:
-    links = LegacyLinks(site, PLACES)
+    links = Links(site, PLACES)
     events = site.by("events", "place_id")
-    cards = []
-    for p in site.rows("places"):
-        here = ", ".join(links.event(e["event_id"]) for e in sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"]))
-        coords = (f"{esc(p['latitude'])}, {esc(p['longitude'])} ({esc(p.get('geo_precision'))})"
-                  if p.get("latitude") is not None else "")
-        facts = [f"part of {links.place(p['parent_place_id'])}" if p.get("parent_place_id") else "",
-                 f"coordinates {coords}" if coords else "", f"events here: {here}" if here else ""]
-        cards.append(entity(f"place-{p['place_id']}", p["name_en"], p["name_ar"], p["place_id"], p["kind"], facts,
-                            p.get("note")))
     near, far = map_extent(site.rows("places"))
-    svg = places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}"))
-    body = ["# Places", "", f"{plural(len(cards), 'place')}, with names in English and Arabic. Coordinates (WGS84) come "
-            "from public knowledge of the place, not from the articles.", ""]
-    if svg:
-        body += [block(svg, "chart map"), "The plot has no base map (nothing is fetched from the internet): it puts the "
-                 "places on a longitude/latitude grid."
-                 + (" Too far from the others to be shown: " + ", ".join(links.place(p["place_id"]) for p in far) + "."
-                    if far else ""), ""]
-    body.append(block("\n".join(cards), "entities"))
-    return Page(PLACES, "Places", "\n".join(body))
+    return Page(PLACES, "Places", render_template(
+        "places.md", links=links, far=far, svg=places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}")),
+        places=[(p, sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"])) for p in site.rows("places")]))
 
 
 def actors(site: Site) -> Page:
-    links = LegacyLinks(site, ACTORS)
     claims = site.by("mentions", "attributed_to")
     figures_by = site.by("figures", "attributed_to")
-    cards = []
-    for r in site.rows("actors"):
-        title = txt(r.get("title_en")) + (" " + ar(r["title_ar"]) if r.get("title_ar") else "")
-        count = len(claims.get(r["actor_id"], [])) + len(figures_by.get(r["actor_id"], []))
-        facts = [title, f"belongs to {links.actor(r['affiliation_actor_id'])}" if r.get("affiliation_actor_id") else "",
-                 f"only in {links.source(r['scope_source_id'])}" if r.get("scope_source_id") else "",
-                 f"{plural(count, 'claim')} attributed" if count else ""]
-        cards.append(entity(f"actor-{r['actor_id']}", r["name_en"], r["name_ar"], r["actor_id"], r["kind"], facts,
-                            r.get("note")))
-    body = ["# Actors", "",
-            f"{plural(len(cards), 'actor')}: people, governments, forces, outlets, agencies and the unnamed sources the "
-            "articles rely on (an unnamed source belongs to one article). The claims counted are the mentions and "
-            "figures attributed to the actor.", "",
-            block("\n".join(cards), "entities")]
-    return Page(ACTORS, "Actors", "\n".join(body))
+    return Page(ACTORS, "Actors", render_template(
+        "actors.md", links=Links(site, ACTORS),
+        actors=[(r, len(claims.get(r["actor_id"], [])) + len(figures_by.get(r["actor_id"], []))) for r in site.rows("actors")]))
 
 
 # ---------------------------------------------------------------------------- downloads, cite, changelog
