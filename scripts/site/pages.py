@@ -10,17 +10,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.site.model import Page, Site
-from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
+from scripts.publish.package import archive_descriptor
 from scripts.site import links as paths
-from scripts.site.html import (a, block, code, esc, fence, human_date, md_text, num, render_template,
-                               table, txt)
+from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
+from scripts.site.html import human_date, num, render_template
 from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
-                                TIMELINE, LegacyLinks, Links, event_page, source_page)
+                                TIMELINE, Links, event_page, source_page)
+from scripts.site.model import Page, Site
 from scripts.site.records import event_pages, figure_text, source_pages
 from scripts.site.reference import cookbook_pages, dictionary_page, query_page
 from scripts.site.story import story
-from scripts.publish.package import archive_descriptor
 
 # A nav section lists its pages one by one up to this many; beyond, only its index page (which
 # links to all of them): Material repeats the whole nav on every page, so a nav of thousands
@@ -168,39 +167,25 @@ def actors(site: Site) -> Page:
 # ---------------------------------------------------------------------------- downloads, cite, changelog
 
 def downloads(site: Site, files: dict) -> Page:
-    links = LegacyLinks(site, DOWNLOADS)
-    rows = []
+    from scripts.pipeline.write import sha256_file
+
+    resources = []
     for res in site.package.get("resources", []):
         name = Path(res["path"]).name
         source = site.root / res["path"]
         if source.is_file():
             files[f"data/{name}"] = source
-        size = res.get("bytes", res.get("x-bytes"))
-        rows.append([a(links.to(f"data/{name}"), code(name)), esc(res.get("format")), num(res.get("rows")),
-                     num(size), f'<code class="hash">{esc(str(res.get("hash", "")).removeprefix("sha256:"))}</code>'])
+        resources.append({"name": name, "format": res.get("format"), "rows": res.get("rows"),
+                          "bytes": res.get("bytes", res.get("x-bytes")),
+                          "sha256": str(res.get("hash", "")).removeprefix("sha256:")})
     # The manifest with paths relative to this site (data/...), as in the release archive, so a
     # downloaded copy of the site's data/ and datapackage.json passes `python -m scripts verify`.
     files["datapackage.json"] = _json(archive_descriptor(site.root, texts=False))
     files[f"data/{site.database.name}"] = site.database
-    from scripts.pipeline.write import sha256_file
-
-    db_row = [a(links.to(f"data/{site.database.name}"), code(site.database.name)), "duckdb", "",
-              num(site.database.stat().st_size), f'<code class="hash">{esc(sha256_file(site.database))}</code>']
-    body = ["# Downloads", "",
-            f"Every file of version {md_text(site.version)} as listed in "
-            f"{a(links.to('datapackage.json'), '<code>datapackage.json</code>')} (Data Package v2), with its size in "
-            "bytes and its SHA-256. Check a download with `sha256sum FILE`, or check them all with "
-            "`python -m scripts verify`.", "",
-            block(table(["file", "format", "rows", "bytes", "sha256"], rows, "downloads"), "wide"),
-            "## The database", "",
-            "All tables, their column comments and the analysis views in one DuckDB file (readable by DuckDB 1.x "
-            "and later; see [Query with SQL](query.md)). It is rebuilt from the Parquet files by `make db`, so it "
-            "is not listed in `datapackage.json`.", "",
-            block(table(["file", "format", "rows", "bytes", "sha256"], [db_row], "downloads"), "wide"),
-            "The `datapackage.json` offered here gives the paths of the files on this site (`data/...`), like the "
-            "one in the release archive (`make package`), so a folder holding it and the downloaded `data/` files can "
-            "be checked with `python -m scripts verify datapackage.json`."]
-    return Page(DOWNLOADS, "Downloads", "\n".join(body))
+    database = {"name": site.database.name, "format": "duckdb", "rows": None, "bytes": site.database.stat().st_size,
+                "sha256": sha256_file(site.database)}
+    return Page(DOWNLOADS, "Downloads", render_template("downloads.md", links=Links(site, DOWNLOADS),
+                                                        version=site.version, resources=resources, database=database))
 
 
 def _json(value) -> bytes:
@@ -208,13 +193,9 @@ def _json(value) -> bytes:
 
 
 def cite(site: Site) -> Page:
-    body = ["# How to cite", ""]
     c = site.citation
     if not c:
-        body += [block("<p>This project has no <code>CITATION.cff</code> yet. Until it has one, cite the title, the "
-                       f"version ({esc(site.version)}) and the licence from <code>datapackage.json</code>.</p>",
-                       "admonition warning")]
-        return Page(CITE, "How to cite", "\n".join(body))
+        return Page(CITE, "How to cite", render_template("cite.md", citation=None, version=site.version))
     authors = ", ".join(_author(x) for x in c.get("authors", []))
     year = str(c.get("date-released", ""))[:4]
     text = (f"{authors} ({year}). {c.get('title', '')} (Version {c.get('version', '')}) [Data set]."
@@ -223,11 +204,8 @@ def cite(site: Site) -> Page:
     bib = "\n".join([f"@misc{{{key},", f"  author = {{{{{authors}}}}},", f"  title = {{{c.get('title', '')}}},",
                      f"  year = {{{year}}},", f"  version = {{{c.get('version', '')}}},",
                      f"  note = {{Data set, licence {c.get('license', '')}}}", "}"])
-    body += ["From `CITATION.cff` (Citation File Format); GitHub and Zenodo read the same file.", "",
-             block(f'<p class="citation">{txt(text)}</p>', "admonition quote"),
-             "## BibTeX", "", fence(bib, "bibtex"), "",
-             "## CITATION.cff", "", fence(site.citation_text or "", "yaml")]
-    return Page(CITE, "How to cite", "\n".join(body))
+    return Page(CITE, "How to cite", render_template("cite.md", citation=text, bibtex=bib,
+                                                     citation_file=site.citation_text or ""))
 
 
 def _author(author) -> str:
