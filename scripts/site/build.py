@@ -26,7 +26,7 @@ from scripts.errors import Collector
 from scripts.faults import checkpoint
 from scripts.paths import REPO
 from scripts.site import pages
-from scripts.site.html import BLOCK
+from scripts.site.html import BLOCK, macros
 from scripts.site.model import HANDWRITTEN, Page, Site, load_site
 
 CONFIG = REPO / "mkdocs.yml"
@@ -70,7 +70,7 @@ def split_blocks(body: str) -> tuple[str, list[str]]:
 
     def placeholder(match):
         blocks.append(match.group(1))
-        return f'\n\n<div class="docs-block" data-block="{len(blocks) - 1}"></div>\n\n'
+        return f"\n\n{macros().placeholder(len(blocks) - 1)}\n\n"
 
     return BLOCK.sub(placeholder, body), blocks
 

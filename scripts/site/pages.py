@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.publish.package import archive_descriptor
+from scripts.publish.package import archive_descriptor, croissant
 from scripts.site import links as paths
 from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
 from scripts.site.html import human_date, num, render_template
@@ -83,8 +83,6 @@ def _listed(nav) -> set[str]:
 # ---------------------------------------------------------------------------- home
 
 def home(site: Site) -> Page:
-    from scripts.publish.package import croissant
-
     links = Links(site, HOME)
     return Page(HOME, "Home", render_template(
         "home.md", links=links, paths=paths, title=site.package.get("title", site.package.get("name", "")),
