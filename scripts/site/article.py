@@ -7,13 +7,14 @@ that differ are closed and reopened, so the HTML is always well nested: a quote 
 crosses another (or a line break) is split into fragments. The first fragment carries the
 quote's id (`q-<id>`); every fragment carries `data-ann="<kind>:<id>"`, so a quote counts
 once however it is split. After a quote's last fragment a small reference (`M1`, `F1`,
-`C1`) links to its row below the article.
+`C1`) links to its row below the article. The writer emits tokens (open, close, text,
+reference); templates/article.html turns them into HTML.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scripts.site.html import esc
+from scripts.site.html import fragment
 
 KIND_ORDER = {"line": 0, "mention": 1, "figure": 2, "citation": 3}
 
@@ -44,17 +45,17 @@ def line_spans(text: str) -> list[Span]:
     return spans
 
 
-def article_html(text: str, quotes: list[Span]) -> str:
+def article_html(text: str, quotes: list[Span]):
     """The article as `<div class="article">` of line spans with nested <mark> highlights."""
     writer = _Writer(text, line_spans(text), sorted(quotes, key=lambda s: s.key))
-    return '<div class="article" dir="rtl" lang="ar">' + writer.render() + "</div>"
+    return fragment("article.html", tokens=writer.tokens())
 
 
 class _Writer:
     def __init__(self, text: str, lines: list[Span], quotes: list[Span]):
         self.text, self.lines, self.quotes = text, lines, quotes
         self.spans = lines + quotes
-        self.out: list[str] = []
+        self.out: list[tuple[str, Span | str]] = []   # (what, span or text), see article.html
         self.stack: list[Span] = []
         self.started: set[Span] = set()
         self.referenced: set[Span] = set()
@@ -71,7 +72,7 @@ class _Writer:
                 self.starts_at.setdefault(span.start, []).append(span)
         self.alive: set[Span] = set()     # spans covering the current piece of text
 
-    def render(self) -> str:
+    def tokens(self) -> list[tuple[str, Span | str]]:
         cuts = sorted({0, len(self.text)} | {s.start for s in self.spans} | {s.end for s in self.spans})
         for i, cut in enumerate(cuts):
             after = cuts[i + 1] if i + 1 < len(cuts) else None
@@ -79,12 +80,12 @@ class _Writer:
             self._move_to(active, cut)
             self.pending += [s for s in self.ends_at.get(cut, []) if s not in self.referenced]
             if not active:
-                self.out.extend(_blank_line(s) for s in self.blank_lines.get(cut, []))
+                self.out.extend(("blank", s) for s in self.blank_lines.get(cut, []))
             else:
                 self._flush_references()
-                self.out.append(esc(self.text[cut:after]))
+                self.out.append(("text", self.text[cut:after]))
         self._flush_references()
-        return "".join(self.out)
+        return self.out
 
     def _active(self, cut: int, after: int | None) -> list[Span]:
         self.alive = {s for s in self.alive if s.end > cut} | set(self.starts_at.get(cut, []))
@@ -100,27 +101,25 @@ class _Writer:
             keep += 1
         while len(self.stack) > keep:
             span = self.stack.pop()
-            self.out.append("</span>" if span.kind == "line" else "</mark>")
+            self.out.append(("end line" if span.kind == "line" else "end mark", span))
             if span.kind != "line" and span.end <= cut:
                 self._reference(span)
         for span in active[keep:]:
             self.out.append(self._open(span))
             self.stack.append(span)
 
-    def _open(self, span: Span) -> str:
+    def _open(self, span: Span) -> tuple[str, Span]:
         if span.kind == "line":
-            return f'<span class="line" id="L{span.ident}" data-line="{span.ident}">'
-        first = span not in self.started
+            return "line", span
+        first = span not in self.started  # only a quote's first fragment carries its id
         self.started.add(span)
-        ident = f' id="q-{esc(span.ident)}"' if first else ""
-        title = f' title="{esc(span.title)}"' if span.title else ""
-        return f'<mark class="ann ann-{span.kind}" data-ann="{span.kind}:{esc(span.ident)}"{ident}{title}>'
+        return ("first mark" if first else "mark"), span
 
     def _reference(self, span: Span):
         if span in self.referenced:
             return
         self.referenced.add(span)
-        self.out.append(f'<sup class="ann-ref"><a href="#ann-{esc(span.ident)}">{esc(span.label)}</a></sup>')
+        self.out.append(("ref", span))
 
     def _flush_references(self):
         """References of quotes that ended where no element was open (at a line break)."""
@@ -129,6 +128,3 @@ class _Writer:
                 self._reference(span)
         self.pending = [s for s in self.pending if s not in self.referenced]
 
-
-def _blank_line(span: Span) -> str:
-    return f'<span class="line blank" id="L{span.ident}" data-line="{span.ident}"></span>'

@@ -1,7 +1,7 @@
 """MkDocs hooks (mkdocs.yml `hooks:`), run inside `mkdocs build`.
 
 on_page_content: generated pages keep their HTML blocks in <page>.blocks.json beside the
-Markdown (see docs.write_sources); they are put back here, after Markdown has run. Every
+Markdown (see build.write_sources); they are put back here, after Markdown has run. Every
 run of Arabic text that is not already inside an element with
 `lang="ar"` (hand-written pages quote Arabic inline) is wrapped in
 `<span dir="rtl" lang="ar">`, so Arabic is always isolated and right-to-left. Only text
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from scripts.site.html import ARABIC_RUN

@@ -1,7 +1,10 @@
-"""Where every generated page lives, and links between them as escaped HTML."""
+"""Where every generated page lives, and links between them (made by templates/macros.html)."""
 from __future__ import annotations
 
-from scripts.site.html import a, ar, code, esc, human_date, rel
+import functools
+import posixpath
+
+from scripts.site.html import human_date, macros
 
 HOME = "index.md"
 TIMELINE = "timeline.md"
@@ -31,8 +34,25 @@ def recipe_page(stem: str) -> str:
     return f"cookbook/{stem}.md"
 
 
+def html_url(page: str) -> str:
+    """Site URL of a docs-src page path (use_directory_urls is off)."""
+    return page[:-3] + ".html" if page.endswith(".md") else page
+
+
+def rel(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """Relative URL from one docs-src page to another page or file (for raw HTML)."""
+    target = "" if to_page == from_page else _relpath(html_url(to_page), posixpath.dirname(from_page) or ".")
+    return target + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=65536)
+def _relpath(target: str, start: str) -> str:
+    return posixpath.relpath(target, start)
+
+
 class Links:
-    """Links from one page (`path`) to the others, labelled from the data and escaped."""
+    """Links from one page (`path`) to the others, labelled from the data: template output
+    (templates/macros.html), so a template prints them as they are and escapes the labels."""
 
     def __init__(self, site, path: str):
         self.site, self.path = site, path
@@ -40,44 +60,42 @@ class Links:
     def to(self, page: str, anchor: str | None = None) -> str:
         return rel(self.path, page, anchor)
 
-    def event(self, event_id, label: str | None = None) -> str:
+    def event(self, event_id, label: str | None = None):
         if not event_id:
             return ""
         if event_id not in self.site.index["events"]:
-            return code(event_id)
-        return a(self.to(event_page(event_id)), esc(label) if label else code(event_id))
+            return macros().code(event_id)
+        return macros().a(self.to(event_page(event_id)), label or macros().code(event_id))
 
-    def source(self, source_id, long: bool = False) -> str:
+    def source(self, source_id, long: bool = False):
         if not source_id:
             return ""
         s = self.site.index["sources"].get(source_id)
         if s is None:
-            return code(source_id)
-        label = esc(f"{s['outlet_en']}, {human_date(s['published'])}") if long else code(source_id)
-        return a(self.to(source_page(source_id)), label)
+            return macros().code(source_id)
+        label = f"{s['outlet_en']}, {human_date(s['published'])}" if long else macros().code(source_id)
+        return macros().a(self.to(source_page(source_id)), label)
 
-    def claim(self, source_id: str, claim_id: str) -> str:
+    def claim(self, source_id: str, claim_id: str):
         """A mention, figure or citation row on its source page."""
-        return a(self.to(source_page(source_id), f"ann-{claim_id}"), code(claim_id))
+        return macros().a(self.to(source_page(source_id), f"ann-{claim_id}"), macros().code(claim_id))
 
-    def actor(self, actor_id, arabic: bool = False) -> str:
+    def actor(self, actor_id, arabic: bool = False):
         if not actor_id:
             return ""
         actor = self.site.index["actors"].get(actor_id)
         if actor is None:
-            return code(actor_id)
-        label = esc(actor["name_en"]) + (" " + ar(actor["name_ar"]) if arabic else "")
-        return a(self.to(ACTORS, f"actor-{actor_id}"), label)
+            return macros().code(actor_id)
+        return macros().name_link(self.to(ACTORS, f"actor-{actor_id}"), actor["name_en"], actor["name_ar"], arabic)
 
-    def place(self, place_id, arabic: bool = False) -> str:
+    def place(self, place_id, arabic: bool = False):
         if not place_id:
             return ""
         place = self.site.index["places"].get(place_id)
         if place is None:
-            return code(place_id)
-        label = esc(place["name_en"]) + (" " + ar(place["name_ar"]) if arabic else "")
-        return a(self.to(PLACES, f"place-{place_id}"), label)
+            return macros().code(place_id)
+        return macros().name_link(self.to(PLACES, f"place-{place_id}"), place["name_en"], place["name_ar"], arabic)
 
-    def column(self, table: str, column: str | None = None) -> str:
+    def column(self, table: str, column: str | None = None):
         anchor = f"{table}-{column}" if column else table
-        return a(self.to(DICTIONARY, anchor), code(f"{table}.{column}" if column else table))
+        return macros().a(self.to(DICTIONARY, anchor), macros().code(f"{table}.{column}" if column else table))

@@ -10,16 +10,30 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.site.build import Page, Site
+from scripts.publish.archive import archive_descriptor
+from scripts.publish.croissant import croissant
+from scripts.site import links as paths
 from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
-from scripts.site.html import (a, ar, block, code, esc, fence, human_date, iso, md_text, num, plural,
-                               table, txt)
-from scripts.site.links import (ACTORS, CHANGELOG, CITE, DOWNLOADS, FIGURES, HOME, METHODOLOGY, PLACES, QUERY,
-                                TIMELINE, Links, event_page, source_page)
+from scripts.site.html import human_date, num, render_template
+from scripts.site.links import (
+    ACTORS,
+    CHANGELOG,
+    CITE,
+    DOWNLOADS,
+    FIGURES,
+    HOME,
+    METHODOLOGY,
+    PLACES,
+    QUERY,
+    TIMELINE,
+    Links,
+    event_page,
+    source_page,
+)
+from scripts.site.model import Page, Site
 from scripts.site.records import event_pages, figure_text, source_pages
 from scripts.site.reference import cookbook_pages, dictionary_page, query_page
 from scripts.site.story import story
-from scripts.publish.archive import archive_descriptor
 
 # A nav section lists its pages one by one up to this many; beyond, only its index page (which
 # links to all of them): Material repeats the whole nav on every page, so a nav of thousands
@@ -84,86 +98,28 @@ def _listed(nav) -> set[str]:
 
 def home(site: Site) -> Page:
     links = Links(site, HOME)
-    counts = {name: len(site.rows(name)) for name in ("sources", "events", "mentions", "figures", "places", "actors")}
-    numbers = "".join(f'<div class="number"><span class="n">{num(n)}</span><span class="what">{esc(name)}</span></div>'
-                      for name, n in counts.items())
-    title = site.package.get("title", site.package.get("name", ""))
-    date = site.version_date
-    body = [f"# {md_text(title)}", "",
-            block(f"<p>{txt(site.package.get('description', ''))}</p>", "lead"),
-            block(numbers, "numbers"),
-            "## The story in five lines", "",
-            "Each line is built from the data; the links lead to the quotes that support it.", "",
-            block(story(site, links), "story"),
-            "## Use the data", "",
-            block(use_the_data(site, links), "use"),
-            "## Version", "",
-            block(f"<p>Version <strong>{esc(site.version)}</strong>"
-                  + (f", released {esc(human_date(date.isoformat()))}" if date else "")
-                  + f". Changes are listed in the {a(links.to(CHANGELOG), 'changelog')}.</p>", "version"),
-            block(croissant_script(site), "croissant", search=False)]
-    return Page(HOME, "Home", "\n".join(body))
-
-
-def croissant_script(site: Site) -> str:
-    """The release's Croissant metadata as JSON-LD, for dataset search engines."""
-    from scripts.publish.archive import archive_descriptor
-    from scripts.publish.croissant import croissant
-
-    text = json.dumps(croissant(archive_descriptor(site.root, texts=True), site.root), ensure_ascii=False,
-                      sort_keys=True, indent=1)
-    # Written as a JSON escape, "<" cannot end the script element early.
-    text = text.replace("<", "\\u003c")
-    return f'<script type="application/ld+json">\n{text}\n</script>'
-
-
-def use_the_data(site: Site, links: Links) -> str:
-    licences = "; ".join(a(lic["path"], esc(lic.get("name", "")), title=lic.get("title")) + " – " + esc(lic.get("title", ""))
-                         if lic.get("path") else esc(lic.get("name", "")) for lic in site.package.get("licenses", []))
-    db = site.database.name
-    return "\n".join([
-        f"<p><strong>Download</strong>: every table as CSV and Parquet with its sha256, the DuckDB file and "
-        f"<code>datapackage.json</code> – see {a(links.to(DOWNLOADS), 'Downloads')}.</p>",
-        f"<p><strong>Query</strong>: <code>duckdb {esc(db)} -c \"SELECT * FROM timeline\"</code> – the views, "
-        f"the cookbook and how to read the Parquet files are on {a(links.to(QUERY), 'Query with SQL')}; every column "
-        f"is explained in the {a(links.to('dictionary.md'), 'data dictionary')}.</p>",
-        f"<p><strong>Cite</strong>: see {a(links.to(CITE), 'How to cite')}.</p>",
-        f"<p><strong>Licence</strong>: {licences or 'see the repository'}. The article texts belong to their "
-        f"publishers; they are included only so that every quote can be checked.</p>",
-        f"<p><strong>How it was made</strong>: {a(links.to(METHODOLOGY), 'methodology')}.</p>",
-    ])
+    return Page(HOME, "Home", render_template(
+        "home.md", links=links, paths=paths, title=site.package.get("title", site.package.get("name", "")),
+        description=site.package.get("description", ""), version=site.version, released=site.version_date,
+        counts={name: len(site.rows(name)) for name in ("sources", "events", "mentions", "figures", "places", "actors")},
+        story=story(site, links), database=site.database.name, licenses=site.package.get("licenses", []),
+        # The release's Croissant metadata as JSON-LD, for dataset search engines.
+        croissant=croissant(archive_descriptor(site.root, texts=True), site.root)))
 
 
 # ---------------------------------------------------------------------------- timeline
 
 def timeline(site: Site, files: dict) -> Page:
-    links = Links(site, TIMELINE)
     rows = site.views.get("timeline", [])
     dated = [r for r in rows if r.get("date_start") and r.get("date_end")]
     svg = timeline_chart(site, dated) if dated else ""
     if svg:
-        files["timeline.svg"] = svg.encode("utf-8")
-    table_rows = []
-    for r in rows:
-        table_rows.append([links.event(r["event_id"], r["summary_en"]) + f'<br><small>{esc(r["event_id"])}</small>',
-                           esc(human_date(r.get("date"))) + (f"<br>{code(r.get('date'))}" if r.get("date") else ""),
-                           esc(r.get("date_precision")),
-                           esc(iso(r.get("date_start"))) + ("<br>" + esc(iso(r.get("date_end"))) if r.get("date_end") else ""),
-                           esc(r["status"]), esc(r["event_type"]), links.place(r.get("place_id")),
-                           links.event(r.get("outcome_event_id")), num(r.get("source_count"))])
-    body = ["---", "hide:", "  - toc", "---", "", "# Timeline", "",
-            f"{plural(len(dated), 'dated event')} of {len(rows)} (the others have no date in the corpus and are "
-            "listed at the end of the table). Hover over a row for its summary; click it for the event page. "
-            f"The chart is also a file: {a('timeline.svg', 'timeline.svg')}.", "",
-            block(svg, "chart"),
-            "## The same data as a table", "",
-            "From the view `timeline`: first possible day, then last possible day, then id.", "",
-            block(table(["event", "date", "precision", "first / last day", "status", "type", "place",
-                         "carried out by", "sources"], table_rows), "wide")]
-    return Page(TIMELINE, "Timeline", "\n".join(body))
+        files["timeline.svg"] = str(svg).encode("utf-8")
+    return Page(TIMELINE, "Timeline", render_template("timeline.md", links=Links(site, TIMELINE), rows=rows,
+                                                      dated=len(dated), svg=svg))
 
 
-def timeline_chart(site: Site, dated: list[dict]) -> str:
+def timeline_chart(site: Site, dated: list[dict]):
     links = Links(site, TIMELINE)
     marks = [Mark(r["event_id"], r["event_id"], r["date_start"], r["date_end"], r["status"],
                   links.to(event_page(r["event_id"])), f"{human_date(r.get('date'))}: {r['summary_en']}") for r in dated]
@@ -185,125 +141,63 @@ def focus_start(site: Site) -> dt.date:
 # ---------------------------------------------------------------------------- figures, places, actors
 
 def figures(site: Site) -> Page:
-    links = Links(site, FIGURES)
     claims = site.views.get("figure_claims") or site.rows("figures")
     conflicted = {claim for kind, claim in site.conflicts.claims if kind == "value"}
     by_subject = {}
     for f in claims:
         by_subject.setdefault(f["subject"], []).append(site.index["figures"].get(f["figure_id"], f))
-    body = ["# Figures", "",
-            f"{plural(len(claims), 'numeric claim')} by subject, side by side, in the order of the time they hold "
-            "(as of, else the publication date). <span class=\"flag\">conflict</span> marks numbers that another "
-            "claim about the same quantity contradicts (view `conflicting_claims`).", ""]
-    for subject in [s for s in site.values("figures", "subject") if s in by_subject] + \
-            sorted(s for s in by_subject if s not in site.values("figures", "subject")):
-        rows = [figure_row(links, f, f["figure_id"] in conflicted) for f in by_subject[subject]]
-        body += [f"## {md_text(subject)} {{#{subject}}}", "", md_text(site.label("figures", "subject", subject)), "",
-                 block(table(["number", "qualifier", "as of", "source", "said by", "translation and quote"], rows,
-                             "claims-table"), "wide", search=False)]
-    return Page(FIGURES, "Figures", "\n".join(body))
+    vocabulary = site.values("figures", "subject")
+    subjects = [s for s in vocabulary if s in by_subject] + sorted(s for s in by_subject if s not in vocabulary)
+    return Page(FIGURES, "Figures", render_template(
+        "figures.md", links=Links(site, FIGURES), count=len(claims),
+        subjects=[(subject, site.label("figures", "subject", subject),
+                   [figure_row(f, f["figure_id"] in conflicted) for f in by_subject[subject]]) for subject in subjects]))
 
 
-def figure_row(links: Links, f: dict, conflict: bool) -> list:
-    flag = ' <span class="flag">conflict</span>' if conflict else ""
+def figure_row(f: dict, conflict: bool) -> dict:
     raw = "; ".join(f"{k} {num(f.get(k))}" for k in ("value", "value_low", "value_high") if f.get(k) is not None)
-    return [f"<strong>{esc(figure_text(f))}</strong>{flag}<br><small>{esc(raw)}</small>",
-            esc(f["qualifier"]), esc(human_date(f.get("as_of"))),
-            links.source(f["source_id"], long=True) + "<br><small>" + links.claim(f["source_id"], f["figure_id"]) + "</small>",
-            links.actor(f["attributed_to"]) + f"<br><small>{esc(f['attribution'])}</small>",
-            f'{esc(f["quote_en"])}{ar(f["quote"], "p", "quote")}']
-
-
-def entity(anchor: str, name_en, name_ar, ident: str, kind, facts: list[str], note) -> str:
-    """One place or actor: names in both scripts, id and kind, facts, the curator's note."""
-    return (f'<div class="entity" id="{esc(anchor)}"><p class="entity-head"><strong>{esc(name_en)}</strong> '
-            f'{ar(name_ar, "span", "ar-name")} {code(ident)} <span class="kind">{esc(kind)}</span></p>'
-            + (f'<p class="entity-facts">{" · ".join(f for f in facts if f)}</p>' if any(facts) else "")
-            + (f'<p class="entity-note">{txt(note)}</p>' if note else "") + "</div>")
+    return {"figure": f, "text": figure_text(f), "raw": raw, "conflict": conflict}
 
 
 def places(site: Site) -> Page:
     links = Links(site, PLACES)
     events = site.by("events", "place_id")
-    cards = []
-    for p in site.rows("places"):
-        here = ", ".join(links.event(e["event_id"]) for e in sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"]))
-        coords = (f"{esc(p['latitude'])}, {esc(p['longitude'])} ({esc(p.get('geo_precision'))})"
-                  if p.get("latitude") is not None else "")
-        facts = [f"part of {links.place(p['parent_place_id'])}" if p.get("parent_place_id") else "",
-                 f"coordinates {coords}" if coords else "", f"events here: {here}" if here else ""]
-        cards.append(entity(f"place-{p['place_id']}", p["name_en"], p["name_ar"], p["place_id"], p["kind"], facts,
-                            p.get("note")))
     near, far = map_extent(site.rows("places"))
-    svg = places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}"))
-    body = ["# Places", "", f"{plural(len(cards), 'place')}, with names in English and Arabic. Coordinates (WGS84) come "
-            "from public knowledge of the place, not from the articles.", ""]
-    if svg:
-        body += [block(svg, "chart map"), "The plot has no base map (nothing is fetched from the internet): it puts the "
-                 "places on a longitude/latitude grid."
-                 + (" Too far from the others to be shown: " + ", ".join(links.place(p["place_id"]) for p in far) + "."
-                    if far else ""), ""]
-    body.append(block("\n".join(cards), "entities"))
-    return Page(PLACES, "Places", "\n".join(body))
+    return Page(PLACES, "Places", render_template(
+        "places.md", links=links, far=far, svg=places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}")),
+        places=[(p, sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"])) for p in site.rows("places")]))
 
 
 def actors(site: Site) -> Page:
-    links = Links(site, ACTORS)
     claims = site.by("mentions", "attributed_to")
     figures_by = site.by("figures", "attributed_to")
-    cards = []
-    for r in site.rows("actors"):
-        title = txt(r.get("title_en")) + (" " + ar(r["title_ar"]) if r.get("title_ar") else "")
-        count = len(claims.get(r["actor_id"], [])) + len(figures_by.get(r["actor_id"], []))
-        facts = [title, f"belongs to {links.actor(r['affiliation_actor_id'])}" if r.get("affiliation_actor_id") else "",
-                 f"only in {links.source(r['scope_source_id'])}" if r.get("scope_source_id") else "",
-                 f"{plural(count, 'claim')} attributed" if count else ""]
-        cards.append(entity(f"actor-{r['actor_id']}", r["name_en"], r["name_ar"], r["actor_id"], r["kind"], facts,
-                            r.get("note")))
-    body = ["# Actors", "",
-            f"{plural(len(cards), 'actor')}: people, governments, forces, outlets, agencies and the unnamed sources the "
-            "articles rely on (an unnamed source belongs to one article). The claims counted are the mentions and "
-            "figures attributed to the actor.", "",
-            block("\n".join(cards), "entities")]
-    return Page(ACTORS, "Actors", "\n".join(body))
+    return Page(ACTORS, "Actors", render_template(
+        "actors.md", links=Links(site, ACTORS),
+        actors=[(r, len(claims.get(r["actor_id"], [])) + len(figures_by.get(r["actor_id"], []))) for r in site.rows("actors")]))
 
 
 # ---------------------------------------------------------------------------- downloads, cite, changelog
 
 def downloads(site: Site, files: dict) -> Page:
-    links = Links(site, DOWNLOADS)
-    rows = []
+    from scripts.hashing import sha256_file
+
+    resources = []
     for res in site.package.get("resources", []):
         name = Path(res["path"]).name
         source = site.root / res["path"]
         if source.is_file():
             files[f"data/{name}"] = source
-        size = res.get("bytes", res.get("x-bytes"))
-        rows.append([a(links.to(f"data/{name}"), code(name)), esc(res.get("format")), num(res.get("rows")),
-                     num(size), f'<code class="hash">{esc(str(res.get("hash", "")).removeprefix("sha256:"))}</code>'])
+        resources.append({"name": name, "format": res.get("format"), "rows": res.get("rows"),
+                          "bytes": res.get("bytes", res.get("x-bytes")),
+                          "sha256": str(res.get("hash", "")).removeprefix("sha256:")})
     # The manifest with paths relative to this site (data/...), as in the release archive, so a
     # downloaded copy of the site's data/ and datapackage.json passes `python -m scripts verify`.
     files["datapackage.json"] = _json(archive_descriptor(site.root, texts=False))
     files[f"data/{site.database.name}"] = site.database
-    from scripts.hashing import sha256_file
-
-    db_row = [a(links.to(f"data/{site.database.name}"), code(site.database.name)), "duckdb", "",
-              num(site.database.stat().st_size), f'<code class="hash">{esc(sha256_file(site.database))}</code>']
-    body = ["# Downloads", "",
-            f"Every file of version {md_text(site.version)} as listed in "
-            f"{a(links.to('datapackage.json'), '<code>datapackage.json</code>')} (Data Package v2), with its size in "
-            "bytes and its SHA-256. Check a download with `sha256sum FILE`, or check them all with "
-            "`python -m scripts verify`.", "",
-            block(table(["file", "format", "rows", "bytes", "sha256"], rows, "downloads"), "wide"),
-            "## The database", "",
-            "All tables, their column comments and the analysis views in one DuckDB file (readable by DuckDB 1.x "
-            "and later; see [Query with SQL](query.md)). It is rebuilt from the Parquet files by `make db`, so it "
-            "is not listed in `datapackage.json`.", "",
-            block(table(["file", "format", "rows", "bytes", "sha256"], [db_row], "downloads"), "wide"),
-            "The `datapackage.json` offered here gives the paths of the files on this site (`data/...`), like the "
-            "one in the release archive (`make package`), so a folder holding it and the downloaded `data/` files can "
-            "be checked with `python -m scripts verify datapackage.json`."]
-    return Page(DOWNLOADS, "Downloads", "\n".join(body))
+    database = {"name": site.database.name, "format": "duckdb", "rows": None, "bytes": site.database.stat().st_size,
+                "sha256": sha256_file(site.database)}
+    return Page(DOWNLOADS, "Downloads", render_template("downloads.md", links=Links(site, DOWNLOADS),
+                                                        version=site.version, resources=resources, database=database))
 
 
 def _json(value) -> bytes:
@@ -311,13 +205,9 @@ def _json(value) -> bytes:
 
 
 def cite(site: Site) -> Page:
-    body = ["# How to cite", ""]
     c = site.citation
     if not c:
-        body += [block("<p>This project has no <code>CITATION.cff</code> yet. Until it has one, cite the title, the "
-                       f"version ({esc(site.version)}) and the licence from <code>datapackage.json</code>.</p>",
-                       "admonition warning")]
-        return Page(CITE, "How to cite", "\n".join(body))
+        return Page(CITE, "How to cite", render_template("cite.md", citation=None, version=site.version))
     authors = ", ".join(_author(x) for x in c.get("authors", []))
     year = str(c.get("date-released", ""))[:4]
     text = (f"{authors} ({year}). {c.get('title', '')} (Version {c.get('version', '')}) [Data set]."
@@ -326,11 +216,8 @@ def cite(site: Site) -> Page:
     bib = "\n".join([f"@misc{{{key},", f"  author = {{{{{authors}}}}},", f"  title = {{{c.get('title', '')}}},",
                      f"  year = {{{year}}},", f"  version = {{{c.get('version', '')}}},",
                      f"  note = {{Data set, licence {c.get('license', '')}}}", "}"])
-    body += ["From `CITATION.cff` (Citation File Format); GitHub and Zenodo read the same file.", "",
-             block(f'<p class="citation">{txt(text)}</p>', "admonition quote"),
-             "## BibTeX", "", fence(bib, "bibtex"), "",
-             "## CITATION.cff", "", fence(site.citation_text or "", "yaml")]
-    return Page(CITE, "How to cite", "\n".join(body))
+    return Page(CITE, "How to cite", render_template("cite.md", citation=text, bibtex=bib,
+                                                     citation_file=site.citation_text or ""))
 
 
 def _author(author) -> str:

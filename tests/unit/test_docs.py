@@ -239,6 +239,68 @@ def test_markdown_syntax_in_headings_is_literal():
     assert md_text("a_b *c* [d](e) <x> & #") == r"a\_b \*c\* \[d\]\(e\) &lt;x&gt; &amp; \#"
 
 
+HOSTILE_TEXT = "<script>alert(1)</script> \"q\" 'a' & عين الأسد"
+# As html.escape writes it (the site's bytes were made with it), the Arabic run in its own span.
+ESCAPED_TEXT = ("&lt;script&gt;alert(1)&lt;/script&gt; &quot;q&quot; &#x27;a&#x27; &amp; "
+                '<span dir="rtl" lang="ar">عين الأسد</span>')
+ESCAPED_ATTRIBUTE = "&lt;script&gt;alert(1)&lt;/script&gt; &quot;q&quot; &#x27;a&#x27; &amp; عين الأسد"
+ESCAPED_HEADING = ("&lt;script&gt;alert\\(1\\)&lt;/script&gt; &quot;q&quot; &#x27;a&#x27; &amp; "
+                   '<span dir="rtl" lang="ar">عين الأسد</span>')
+
+
+def test_rendered_pages_escape_every_annotation_string(site):
+    """Render in-process with hostile text in many annotation fields: only escaped forms come out."""
+    from scripts.site.model import load_site
+    from scripts.site.pages import render
+
+    loaded = load_site(site)
+    fields = {"events": ("summary_en", "note"), "mentions": ("quote_en", "note"), "figures": ("quote_en",),
+              "sources": ("outlet_en", "title_en", "byline", "published_note"), "places": ("name_en", "note"),
+              "actors": ("name_en", "title_en", "note")}
+    for table, columns in fields.items():
+        for row in loaded.rows(table):  # the index and the groups hold these same rows
+            row.update(dict.fromkeys(columns, HOSTILE_TEXT))
+    for row in loaded.views["timeline"]:
+        row["summary_en"] = HOSTILE_TEXT
+    rendered = render(loaded)
+    outputs = {p.path: p.body for p in rendered.pages}
+    outputs |= {path: data.decode("utf-8") for path, data in rendered.files.items() if isinstance(data, bytes)}
+    for path, text in outputs.items():
+        assert "<script>alert" not in text, path
+        assert "\"q\"" not in text and "'a'" not in text, path  # quotes too: values sit in attributes
+        assert "&#39;" not in text and "&#34;" not in text, path  # markupsafe's forms would change the bytes
+    event = outputs["events/ain-al-asad-closure-plan.md"]
+    assert f'<p class="lead">{ESCAPED_TEXT}</p>' in event
+    assert f"<dd>{ESCAPED_TEXT}</dd>" in event  # the curator's note
+    assert f"note: {ESCAPED_TEXT}" not in event  # the mentions' notes are on their source pages only
+    source = outputs["sources/outlet-a-2025-08-19.md"]
+    assert f"# {ESCAPED_HEADING}, 19 August 2025" in source
+    assert f'title="{ESCAPED_ATTRIBUTE}"' in source  # a highlight's tooltip
+    assert f'<p class="en">{ESCAPED_ATTRIBUTE}</p>' in source and f"note: {ESCAPED_TEXT}" in source
+    assert f"<strong>{ESCAPED_ATTRIBUTE}</strong>" in outputs["places.md"]
+    assert f"<title>{ESCAPED_ATTRIBUTE} (" in outputs["places.md"]  # the map's tooltip
+    assert f": {ESCAPED_ATTRIBUTE}</title>" in outputs["timeline.svg"]
+
+
+def test_every_template_parses_and_is_used():
+    from jinja2 import StrictUndefined, UndefinedError
+
+    from scripts.site.html import ENV, TEMPLATES, render_template
+
+    names = ENV.list_templates()
+    assert sorted(names) == sorted(p.name for p in TEMPLATES.iterdir() if p.is_file())
+    assert {"home.md", "macros.html", "timeline.svg"} <= set(names)
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "scripts" / "site").glob("*.py"))
+    for name in names:
+        ENV.get_template(name)  # raises on a syntax error
+        others = "\n".join((TEMPLATES / other).read_text(encoding="utf-8") for other in names if other != name)
+        assert f'"{name}"' in code or f'"{name}"' in others, f"{name} is never rendered nor imported"
+        assert ENV.autoescape is True or ENV.autoescape(name), name
+    assert ENV.undefined is StrictUndefined and "safe" not in ENV.filters
+    with pytest.raises(UndefinedError):
+        render_template("timeline.md")  # a missing value is an error, not an empty string
+
+
 # ---------------------------------------------------------------------------- article highlights
 
 def test_crossing_and_nested_quotes_give_well_nested_html():
@@ -359,3 +421,43 @@ def test_home_page_embeds_the_croissant_metadata(site):
     assert croissant["@type"] == "sc:Dataset" and croissant["conformsTo"].startswith("http://mlcommons.org/croissant/")
     assert sorted(r["name"] for r in croissant["recordSet"]) == sorted(TABLE_ORDER)
     assert all(f["sha256"] for f in croissant["distribution"])
+
+
+# ---------------------------------------------------------------------------- module structure
+
+def site_imports() -> dict[str, set[str]]:
+    """scripts/site module -> the scripts/site modules it imports (any import statement, also inside functions)."""
+    import ast
+
+    folder = REPO / "scripts" / "site"
+    names = {p.stem for p in folder.glob("*.py")}
+    graph = {}
+    for path in folder.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            found |= {m.split(".")[2] for m in modules if m.startswith("scripts.site.") and m.split(".")[2] in names}
+        graph[path.stem] = found - {path.stem}
+    return graph
+
+
+def test_site_modules_import_without_cycles():
+    graph = site_imports()
+    assert graph["pages"] and "pages" in graph["build"]  # the graph was read
+
+    def reachable(start):
+        seen, todo = set(), list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += graph[name]
+        return seen
+
+    assert sorted(name for name in graph if name in reachable(name)) == []
+    assert "build" not in set().union(*(deps for name, deps in graph.items() if name != "build"))
