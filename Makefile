@@ -114,8 +114,8 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) ## lint, then the whole test suite (browser tes
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -n auto --dist loadfile
 
-test-fast: $(TEST_ENV) ## the data and unit tests without the browser and slow ones (for curators, seconds)
-	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow"
+test-fast: $(TEST_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
+	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
 
 clean: ## remove build/ (datapackage.json stays: it is committed)
 	rm -rf build

@@ -187,7 +187,8 @@ def summarise(results: dict) -> dict:
         entry = {"value": value, "goal": goal, "met": None if value is None else bool(test(value)), "at_articles": sizes[-1]}
         if value is None and (failed or rebuild.get("failed")):
             entry["met"] = False
-            entry["note"] = "not measured (the rebuild failed; see the notes)" if name == "rebuild_seconds" and rebuild.get("failed") else failed
+            rebuild_failed = name == "rebuild_seconds" and rebuild.get("failed")
+            entry["note"] = "not measured (the rebuild failed; see the notes)" if rebuild_failed else failed
         results["goals"][name] = entry
     return results
 
@@ -224,7 +225,7 @@ def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"sizes are comma-separated integers, e.g. 100,1000,10000 (got {text!r})")
+        raise argparse.ArgumentTypeError(f"sizes are comma-separated integers, e.g. 100,1000,10000 (got {text!r})") from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("sizes must be positive")
     return sizes
@@ -259,4 +260,6 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.splitlines()[0])).parse_args()))
+    from scripts.cli import run_benchmark_command
+
+    sys.exit(run_benchmark_command("bench", sys.argv[1:]))

@@ -71,7 +71,7 @@ def run_frictionless(root: Path, sample_rows: int = 0) -> dict:
     try:
         report = json.loads(proc.stdout)
     except ValueError:
-        raise SystemExit(f"bench: frictionless did not run (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"bench: frictionless did not run (exit {proc.returncode}):\n{proc.stderr[-3000:]}") from None
     tasks = report.get("tasks", [])
     per_task = {t["name"]: t.get("stats", {}).get("seconds", 0.0) for t in tasks}
     errors = sum(t.get("stats", {}).get("errors", 0) for t in tasks) + len(report.get("errors", []))

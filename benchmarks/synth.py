@@ -134,4 +134,6 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(add_arguments(argparse.ArgumentParser(prog="python -m benchmarks.synth", description=__doc__.splitlines()[0])).parse_args()))
+    from scripts.cli import run_benchmark_command
+
+    sys.exit(run_benchmark_command("synth", sys.argv[1:]))

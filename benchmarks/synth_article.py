@@ -15,8 +15,20 @@ import re
 from pathlib import Path
 
 from benchmarks.synth_catalogues import DAY0, Catalogues, day, edtf
-from benchmarks.synth_vocabulary import (FIRST, GLOSSES, LAST, MODALITIES, NAMED_BY, NAMES, NOTES, QUALIFIERS, SUBJECTS,
-                                         UNNAMED, WRONG_DATE, WRONG_NUMBER)
+from benchmarks.synth_vocabulary import (
+    FIRST,
+    GLOSSES,
+    LAST,
+    MODALITIES,
+    NAMED_BY,
+    NAMES,
+    NOTES,
+    QUALIFIERS,
+    SUBJECTS,
+    UNNAMED,
+    WRONG_DATE,
+    WRONG_NUMBER,
+)
 from benchmarks.synth_yaml import emit_list, emit_mapping, yaml_safe
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")

@@ -11,8 +11,22 @@ import datetime as dt
 import json
 import random
 
-from benchmarks.synth_vocabulary import (AGENCIES, BODIES, COUNTRIES, EVENT_TYPES, FIRST, LAST, MAX_EVENTS, NOTES,
-                                         OUTLETS, REGIONS, SITES, SUBJECTS, TITLES, UNIT_SCALE)
+from benchmarks.synth_vocabulary import (
+    AGENCIES,
+    BODIES,
+    COUNTRIES,
+    EVENT_TYPES,
+    FIRST,
+    LAST,
+    MAX_EVENTS,
+    NOTES,
+    OUTLETS,
+    REGIONS,
+    SITES,
+    SUBJECTS,
+    TITLES,
+    UNIT_SCALE,
+)
 from scripts.paths import REPO
 
 DAY0 = dt.date(2023, 6, 1)

@@ -15,8 +15,8 @@ pandera_schema(), so verify still runs with requirements-verify.txt alone.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -73,7 +73,7 @@ def categories(field: dict) -> list[str]:
     return [c["value"] if isinstance(c, dict) else c for c in field.get("categories", [])]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_tables(schema_dir: Path = SCHEMA_DIR) -> dict[str, Table]:
     """The Table Schemas by name, in TABLE_ORDER (read once; treat as read-only)."""
     tables = {}

@@ -148,7 +148,8 @@ def check_figure_ranges(figures: pa.Table, root, problems: Collector):
                 "write the number as the article gives it; a decrease is a separate figure"))
              for column, number in (("value_low", low), ("value", value), ("value_high", high))]
     rules += [
-        (pc.greater(low, high), "value_low", lambda r: (f"value_low {r['value_low']:g} is greater than value_high {r['value_high']:g}", "")),
+        (pc.greater(low, high), "value_low",
+         lambda r: (f"value_low {r['value_low']:g} is greater than value_high {r['value_high']:g}", "")),
         (pc.less(value, low), "value", lambda r: (f"value {r['value']:g} is below value_low {r['value_low']:g}", "")),
         (pc.greater(value, high), "value", lambda r: (f"value {r['value']:g} is above value_high {r['value_high']:g}", "")),
         (pc.and_(pc.and_(value.is_null(), low.is_null()), high.is_null()), "qualifier",

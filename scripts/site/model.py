@@ -246,7 +246,8 @@ def load_site(root: Path) -> Site:
     views, view_counts, conflicts = read_views(db)
     return Site(
         root=root, package=json.loads(descriptor.read_text(encoding="utf-8")), schemas=schemas, tables=tables,
-        views=views, view_counts=view_counts, conflicts=conflicts, view_sql={p.stem: p.read_text(encoding="utf-8") for p in sorted(VIEW_DIR.glob("*.sql"))},
+        views=views, view_counts=view_counts, conflicts=conflicts,
+        view_sql={p.stem: p.read_text(encoding="utf-8") for p in sorted(VIEW_DIR.glob("*.sql"))},
         cookbook=cookbook, articles=articles, database=db,
         changelog=changelog.read_text(encoding="utf-8") if changelog.is_file() else None,
         citation=citation, citation_text=citation_text,

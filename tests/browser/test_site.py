@@ -6,7 +6,8 @@ page is opened from disk (file://); search needs a web server, so it is tested o
 127.0.0.1. Any request that is not file:// or that local server fails the tests.
 
 Screenshots of the home page and a source page are written to build/screenshots/ of the
-site being tested; for the repository's corpus that is the repository's build/screenshots/.
+temporary copy being tested (the path is printed when a test fails); nothing is written into
+the repository.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import MINI, REPO
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -77,8 +80,8 @@ class Built:
 
 
 def build_site(root: Path):
-    from scripts.pipeline.runner import build
     from scripts.db.build import build_db
+    from scripts.pipeline.runner import build
     from scripts.site.build import build_docs
 
     build(root)
@@ -105,7 +108,7 @@ def real_site(tmp_path_factory) -> Built:
         if (REPO / name).is_file():
             shutil.copy(REPO / name, root / name)
     build_site(root)
-    return Built("repository", root, REPO / "build" / "screenshots")
+    return Built("repository", root, root / "build" / "screenshots")
 
 
 @pytest.fixture(scope="module", params=["mini", "real"])

@@ -13,10 +13,10 @@ from urllib.parse import unquote, urlsplit
 import pyarrow.parquet as pq
 import pytest
 
+from scripts.errors import DataError
 from scripts.site.article import Span, article_html
 from scripts.site.hooks import wrap_arabic
 from scripts.site.html import human_date, md_text
-from scripts.errors import DataError
 from tests.conftest import REPO, built_copy, run_cli
 
 HOSTILE_EN = "<img src=x onerror=alert(1)>"
@@ -349,6 +349,7 @@ def tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_docs_build_is_deterministic(mini):
     first = tree(build_all(mini))
     code, out, err = run_cli("docs", "--root", mini)
@@ -357,6 +358,7 @@ def test_docs_build_is_deterministic(mini):
     assert "sitemap.xml.gz" in first
 
 
+@pytest.mark.slow
 def test_failed_docs_build_keeps_the_previous_site(mini, monkeypatch):
     site_dir = build_all(mini)
     before = tree(site_dir)
@@ -391,6 +393,7 @@ def test_generated_pages_never_go_into_docs(site):
     assert set(handwritten) <= set(generated)  # copied in, never the other way
 
 
+@pytest.mark.slow
 def test_a_handwritten_page_may_not_shadow_a_generated_one(mini, monkeypatch):
     from scripts.site import build as docs
 
@@ -421,43 +424,3 @@ def test_home_page_embeds_the_croissant_metadata(site):
     assert croissant["@type"] == "sc:Dataset" and croissant["conformsTo"].startswith("http://mlcommons.org/croissant/")
     assert sorted(r["name"] for r in croissant["recordSet"]) == sorted(TABLE_ORDER)
     assert all(f["sha256"] for f in croissant["distribution"])
-
-
-# ---------------------------------------------------------------------------- module structure
-
-def site_imports() -> dict[str, set[str]]:
-    """scripts/site module -> the scripts/site modules it imports (any import statement, also inside functions)."""
-    import ast
-
-    folder = REPO / "scripts" / "site"
-    names = {p.stem for p in folder.glob("*.py")}
-    graph = {}
-    for path in folder.glob("*.py"):
-        found = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            else:
-                continue
-            found |= {m.split(".")[2] for m in modules if m.startswith("scripts.site.") and m.split(".")[2] in names}
-        graph[path.stem] = found - {path.stem}
-    return graph
-
-
-def test_site_modules_import_without_cycles():
-    graph = site_imports()
-    assert graph["pages"] and "pages" in graph["build"]  # the graph was read
-
-    def reachable(start):
-        seen, todo = set(), list(graph[start])
-        while todo:
-            name = todo.pop()
-            if name not in seen:
-                seen.add(name)
-                todo += graph[name]
-        return seen
-
-    assert sorted(name for name in graph if name in reachable(name)) == []
-    assert "build" not in set().union(*(deps for name, deps in graph.items() if name != "build"))

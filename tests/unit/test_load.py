@@ -139,6 +139,7 @@ def test_line_reader_reads_every_real_file_as_pyyaml_does():
         assert _same(block, yaml.load(text, Loader=_Loader))  # noqa: S506 - a SafeLoader
 
 
+@pytest.mark.slow
 def test_line_reader_agrees_with_pyyaml_on_mutated_files():
     """Random edits of real files (YAML's tricky tokens, deletions, re-indents): whenever
     the line reader accepts a text, PyYAML must read the same value; else PyYAML decides."""
