@@ -16,14 +16,9 @@ from pathlib import Path
 
 import ahocorasick
 
+from scripts.arabic import fold_char
 from scripts.errors import Collector
 from scripts.pipeline.records import Record
-
-# Characters a curator's copy most often differs by. Used only to explain a miss,
-# never to match: the article and the quote are compared on exact code points.
-_FOLD = {"\u06cc": "\u064a", "\u06a9": "\u0643", "\u0649": "\u064a", "\u0623": "\u0627", "\u0625": "\u0627",
-         "\u0622": "\u0627", "\u0640": "", "\u200c": "", "\u200d": "", "\u200f": "", "\u200e": ""}
-_HARAKAT = {chr(c) for c in range(0x064B, 0x0653)}
 
 
 @dataclass(frozen=True)
@@ -124,12 +119,14 @@ def locate_quote(article: Article, record: Record, problems: Collector, starts: 
 
 
 def _fold(text: str):
-    """Folded text and, for each folded character, its offset in the original."""
+    """Folded text (scripts/arabic.py, spaces collapsed) and, for each folded character, its
+    offset in the original. Used only to explain a miss, never to match: the article and the
+    quote are compared on exact code points."""
     out, where = [], []
     previous_space = False
     for i, ch in enumerate(text):
-        ch = _FOLD.get(ch, ch)
-        if ch in _HARAKAT or ch == "":
+        ch = fold_char(ch)
+        if ch == "":
             continue
         if ch.isspace():
             if previous_space:

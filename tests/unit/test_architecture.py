@@ -10,7 +10,7 @@ from tests.conftest import REPO
 
 # Lower layers first: a module may import its own layer and the ones before it.
 LAYERS = (
-    ("shared", ("scripts.errors", "scripts.paths", "scripts.faults", "scripts.progress", "scripts.hashing",
+    ("shared", ("scripts.errors", "scripts.paths", "scripts.faults", "scripts.progress", "scripts.hashing", "scripts.arabic",
                 "scripts.atomic", "scripts.metadata", "scripts.constraints")),
     ("pipeline", ("scripts.pipeline",)),
     ("db", ("scripts.db",)),

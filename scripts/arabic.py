@@ -1,0 +1,50 @@
+"""The one Arabic normaliser, for matching only: never applied to stored text.
+
+Articles and quotes are stored and located on their exact code points. To find a name or
+a word whatever way it was spelled, and to explain why a quote was not found, both sides
+are folded with the same table:
+
+- the hamza forms of alef (أ إ آ ٱ) -> ا
+- alef maqsura ى -> ي, and ة -> ه
+- Persian yeh and kaf (ی ک) -> ي ك
+- tatweel, diacritics (harakat, shadda, sukun, superscript alef) and the invisible
+  joiners and direction marks are removed
+
+`words()` also drops a leading definite article ال (and the conjunction و or a
+preposition ب ل ك before it) when asked, so that العراقية finds عراقية.
+"""
+from __future__ import annotations
+
+import re
+
+FOLD = {
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",   # hamza forms of alef
+    "\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643", "\u0629": "\u0647",   # ى ی ک ة
+}
+REMOVED = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u0670",       # tatweel, joiners, marks
+           *(chr(c) for c in range(0x064B, 0x0653))}                                  # harakat, shadda, sukun
+_TABLE = str.maketrans({**FOLD, **{ch: None for ch in REMOVED}})
+_ARTICLE = re.compile(r"^(?:[وف]?[بلك]?)ال(?=\w{2,})")
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """`text` with every Arabic variant above folded; other characters unchanged."""
+    return text.translate(_TABLE)
+
+
+def fold_char(ch: str) -> str:
+    """One character folded: itself, its folded letter, or '' if it is removed."""
+    return ch.translate(_TABLE)
+
+
+def words(text: str, strip_article: bool = True) -> list[str]:
+    """The folded, case-folded words of `text`, each without its leading ال if asked."""
+    found = _WORD.findall(fold(text).casefold())
+    return [_ARTICLE.sub("", w) for w in found] if strip_article else found
+
+
+def matches(query: str, text: str) -> bool:
+    """Does every word of `query` occur in `text` (folded, ال-insensitive, as a word prefix)?"""
+    wanted, have = words(query), words(text)
+    return bool(wanted) and all(any(w.startswith(q) for w in have) for q in wanted)
