@@ -244,7 +244,7 @@ def _mentions(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, sto
         return said[e]
 
     mentions, used = [], set()
-    for m in range(1, count + 1):
+    for _ in range(count):
         e = rng.choice(story_events) if rng.random() < 0.8 or not others else rng.choice(others)
         s, t = _window(rng, rng.choice(sentences))
         if (s, t, e) in used:  # the unique key (source_id, char_start, char_end, event_id)
@@ -254,11 +254,11 @@ def _mentions(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, sto
         who, how = quoting.attribution()
         # most mentions do not restate the date; those that do agree, unless the article has it wrong
         claimed = edtf(rng, claimed_day(e)) if rng.random() < 0.35 else None
-        mentions.append(dict(mention_id=f"{source_id}-m{m}", event_id=cat.events[e]["event_id"], quote=quote,
+        mentions.append(dict(_at=(s, t), mention_id=None, event_id=cat.events[e]["event_id"], quote=quote,
                              quote_en=f"{rng.choice(GLOSSES)} ({len(quote.split())} words)", claimed_date=claimed,
                              modality=rng.choice(MODALITIES), attributed_to=who, attribution=how,
                              note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
-    return mentions
+    return _numbered(mentions, "mention_id", f"{source_id}-m")
 
 
 def _text_numbers(sentences, cat: Catalogues) -> list[tuple]:
@@ -296,7 +296,7 @@ def _figures(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, stor
     """`count` figures, each quoting a number of the text (or, in a text without one, any span), tied to
     an event of the story and its place."""
     rng, numbers, figures = quoting.rng, _text_numbers(sentences, cat), []
-    for f in range(1, count + 1):
+    for _ in range(count):
         if numbers:  # a number of the text: what it counts is fixed per number of a sentence
             sentence, w, value, (subject, unit) = rng.choice(numbers)
             s, t = _window(rng, sentence, 3, 10, must=w)
@@ -314,13 +314,19 @@ def _figures(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, stor
         # (a figure with neither would be compared with every figure of its subject at the time)
         place = slot_place
         event = slot_event if rng.random() < 0.97 or place is None else None
-        figures.append(dict(figure_id=f"{source_id}-f{f}", subject=subject, value=v, value_low=low, value_high=high,
+        figures.append(dict(_at=(s, t), figure_id=None, subject=subject, value=v, value_low=low, value_high=high,
                             qualifier=qualifier, unit=unit,
                             as_of=as_of,
                             place_id=place, event_id=event,
                             quote=quote, quote_en=f"{value} ({rng.choice(GLOSSES)})", attributed_to=who, attribution=how,
                             note=rng.choice(NOTES) if rng.random() < 0.02 else None, occurrence=occ))
-    return figures
+    return _numbered(figures, "figure_id", f"{source_id}-f")
+
+
+def _numbered(claims: list[dict], key: str, prefix: str) -> list[dict]:
+    """Number claims 01, 02, ... in the order of their quotes in the article, as the methodology asks."""
+    ordered = sorted(claims, key=lambda c: c["_at"])  # stable: claims on one span keep their order
+    return [{key: f"{prefix}{n:02d}", **{k: v for k, v in c.items() if k not in ("_at", key)}} for n, c in enumerate(ordered, 1)]
 
 
 def _names(quoting: _Quoting) -> list[dict]:

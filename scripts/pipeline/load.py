@@ -69,7 +69,9 @@ def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None
         problems.add(display, mark.line + 1 if mark else 1, message, "remove the !!tag")
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        hint = "YAML indentation must use spaces, not tabs" if "tab" in (e.problem or "") else ""
+        lines = text.splitlines()
+        tab = "tab" in (e.problem or "") or (mark is not None and mark.line < len(lines) and "\t" in lines[mark.line])
+        hint = "the line contains a tab: YAML indentation must use spaces, not tabs" if tab else ""
         problems.add(display, mark.line + 1 if mark else 1, f"YAML syntax error: {e.problem or e.context}", hint)
     except yaml.YAMLError as e:  # pragma: no cover - other libyaml errors carry no mark
         problems.add(display, 1, f"YAML error: {e}")
@@ -102,6 +104,48 @@ def _locate(instance, path) -> int:
     return line
 
 
+PLACEHOLDER = "TODO"
+
+
+def placeholders(doc, display: str, problems: Collector) -> bool:
+    """Report every value still holding the scaffold's placeholder; True if there was one."""
+    found = False
+
+    def walk(node, path):
+        nonlocal found
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+                found = True
+                problems.add(display, _locate(doc, [*path, key]), f"{where_in(doc, [*path, key])} is still {value!r}",
+                             "fill it in from the article (see docs/methodology.md), or remove the field if it is optional")
+            else:
+                walk(value, [*path, key])
+
+    walk(doc, [])
+    return found
+
+
+def where_in(doc, path) -> str:
+    """A JSON path as the curator reads it: list items counted from 1 and named by their id,
+    e.g. mentions[8] (shafaq-2025-08-19-m08).quote."""
+    parts, node = [], doc
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(step, int):
+            section = parts[-1] if parts else ""
+            own = f"{section.removesuffix('s')}_id"  # mentions -> mention_id; else the first id the item names
+            ids = {k: v for k, v in node.items() if k.endswith("_id") and isinstance(v, str)} if isinstance(node, dict) else {}
+            ident = ids.get(own) or next(iter(ids.values()), None)
+            parts[-1:] = [f"{section}[{step + 1}]" + (f" ({ident})" if ident else "")]
+        else:
+            parts.append(str(step))
+    return ".".join(parts) or "(top level)"
+
+
 def _schema_problems(doc, validator, display, problems: Collector):
     for error in validator.iter_errors(doc):
         path = list(error.absolute_path)
@@ -113,7 +157,7 @@ def _schema_problems(doc, validator, display, problems: Collector):
                     hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
                     problems.add(display, error.instance.line_of(key), f"unknown field '{key}'", hint)
             continue
-        where = ".".join(str(p) for p in path) or "(top level)"
+        where = where_in(doc, path)
         if error.validator == "required":
             line = error.instance.line if isinstance(error.instance, Record) else _locate(doc, path)
             problems.add(display, line, f"{where}: {error.message}")
@@ -166,6 +210,8 @@ def load_file(path: Path, display: str, kind: str, data: bytes | None = None) ->
         return None, problems.problems
     if not isinstance(doc, Record):
         problems.add(display, 1, "the file must hold a mapping at the top level")
+        return None, problems.problems
+    if placeholders(doc, display, problems):  # an unfilled scaffold: say every placeholder, nothing else
         return None, problems.problems
     fast, full = _validators()[kind]
     try:

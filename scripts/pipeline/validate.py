@@ -35,6 +35,8 @@ def check_rows(tables: dict[str, pa.Table], root: Path) -> list[Problem]:
             _report(problems, root, table, i, "quote_en", "quote_en is the same as the Arabic quote",
                     "write our English translation of the quote")
     check_figure_ranges(tables["figures"], root, problems)
+    for name, column, letter in (("mentions", "mention_id", "m"), ("figures", "figure_id", "f")):
+        check_claim_ids(tables[name], column, letter, root, problems)
     names = tables["names"]
     for i in _true(pc.equal(names.column("place_id").is_null(), names.column("actor_id").is_null())):
         _report(problems, root, names, i, "quote", "a name row needs exactly one of place_id and actor_id")
@@ -60,6 +62,29 @@ def validate(built) -> list[Problem]:
     check_cycles(built.tables["places"], built.root, "place_id", "parent_place_id", problems)
     check_cycles(built.tables["actors"], built.root, "actor_id", "affiliation_actor_id", problems)
     return problems.problems
+
+
+def check_claim_ids(table: pa.Table, column: str, letter: str, root, problems: Collector):
+    """Mention and figure ids are <source_id>-mNN / -fNN, numbered in the order in which their
+    quotes appear in the article (docs/methodology.md, section 1). All rows of a source file
+    are read together, so its numbering is complete here."""
+    ids, source = table.column(column), table.column("source_id")
+    number = pc.struct_field(pc.extract_regex(ids, rf"-{letter}(?P<n>\d{{2,}})$"), "n")
+    expected = pc.binary_join_element_wise(source, number, f"-{letter}")
+    for i in _true(pc.invert(pc.fill_null(pc.equal(expected, ids), False))):
+        _report(problems, root, table, i, column, f"{column} '{ids[i].as_py()}' should be "
+                f"'{source[i].as_py()}-{letter}NN': its source's id, then -{letter} and a two-digit number",
+                f"number the {column.split('_')[0]}s of an article 01, 02, ... in the order of their quotes")
+    order = pc.sort_indices(table, [("source_id", "ascending"), ("char_start", "ascending"), ("char_end", "ascending")])
+    if len(order) < 2:
+        return
+    n, src = pc.cast(number, pa.int64()).take(order), source.take(order)
+    same_source = pc.equal(src.slice(1), src.slice(0, len(src) - 1))
+    backwards = pc.and_(same_source, pc.less_equal(n.slice(1), n.slice(0, len(n) - 1)))
+    for j in _true(backwards):
+        i, before = order[j + 1].as_py(), order[j].as_py()
+        _report(problems, root, table, i, column, f"{column} '{ids[i].as_py()}' is out of order: its quote comes after "
+                f"that of '{ids[before].as_py()}' in the article", f"number the {column.split('_')[0]}s in the order of their quotes")
 
 
 def _true(mask) -> list[int]:

@@ -329,7 +329,7 @@ def test_hostile_translation_shows_as_text_and_runs_nothing(browser, hostile_sit
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for rel in ("sources/outlet-a-2025-08-19.html", "events/ain-al-asad-closure-plan.html"):
             page.goto(base + rel)
-            page.hover("mark[data-ann='mention:a-m1']") if "sources/" in rel else None
+            page.hover("mark[data-ann='mention:outlet-a-2025-08-19-m01']") if "sources/" in rel else None
             page.wait_for_timeout(200)
             assert HOSTILE_EN in page.inner_text("article"), rel
             assert page.locator("article img").count() == 0, rel

@@ -59,7 +59,6 @@ CASES = [
     Case("dangling-place", E, "    date: \"2025-08-18\"\n", "    date: \"2025-08-18\"\n    place_id: mosul\n", "place_id 'mosul' does not exist in places"),
     Case("dangling-actor", B, "    attributed_to: b-official\n", "    attributed_to: b-officia\n", "did you mean"),
     Case("dangling-source", B, "  language: ar\n", "  language: ar\n  derived_from: outlet-c-2025\n", "derived_from 'outlet-c-2025' does not exist in sources"),
-    Case("duplicate-id-across-files", B, "  - mention_id: b-m2\n", "  - mention_id: a-m1\n", f"duplicate mention_id 'a-m1' in mentions (first at {A}:"),
     Case("place-parent-cycle", P, "    kind: country\n", "    kind: country\n    parent_place_id: ain-al-asad-air-base\n", "makes a cycle", 14),
     Case("two-sources-one-article", B, "  article_path: articles/b.txt\n  article_sha256: e33cad4b12712fa98ee4a816e897642cf7bf9c25e12fc73b737de2841d882dc5\n",
          f"  article_path: articles/a.txt\n  article_sha256: {SHA_A}\n", "already claimed by"),
@@ -150,6 +149,32 @@ def test_bad_input(case: Case, built_mini, tmp_path):
     assert (p["path"], p["line"]) == (case.path or case.file, line), p
     assert case.message in p["message"] + " " + p["hint"], p
     assert snapshot(root) == before
+
+
+def test_an_id_taken_from_another_source_is_a_duplicate_and_misnumbered(built_mini, tmp_path):
+    """Mention ids carry their source's id (methodology, section 1): one copied from another
+    file is named as a duplicate, as not this source's, and as out of order."""
+    root = tmp_path / "mini"
+    shutil.copytree(built_mini, root, symlinks=True)
+    path = root / B
+    path.write_text(path.read_text(encoding="utf-8").replace("  - mention_id: outlet-b-2026-01-19-m02\n",
+                                                             "  - mention_id: outlet-a-2025-08-19-m01\n"), encoding="utf-8")
+    code, out, err = run_cli("build", "--root", root)
+    assert code == 1
+    assert f"duplicate mention_id 'outlet-a-2025-08-19-m01' in mentions (first at {A}:" in err
+    assert "mention_id 'outlet-a-2025-08-19-m01' should be 'outlet-b-2026-01-19-mNN'" in err
+    assert f"{B}:" in err and err.count("\n    hint:") >= 2
+
+
+def test_mentions_numbered_against_the_order_of_their_quotes_are_named(built_mini, tmp_path):
+    root = tmp_path / "mini"
+    shutil.copytree(built_mini, root, symlinks=True)
+    path = root / B
+    text = path.read_text(encoding="utf-8").replace("outlet-b-2026-01-19-m01", "X").replace("outlet-b-2026-01-19-m02",
+                                                                                          "outlet-b-2026-01-19-m01")
+    path.write_text(text.replace("X", "outlet-b-2026-01-19-m02"), encoding="utf-8")
+    code, out, err = run_cli("build", "--root", root)
+    assert code == 1 and "is out of order: its quote comes after that of" in err and err.count("out of order") == 1
 
 
 def test_three_mistakes_give_three_sorted_messages(built_mini, tmp_path):

@@ -92,21 +92,21 @@ def test_timeline(built):
 
 
 def test_conflicting_claims_finds_the_ain_al_asad_dates(built):
-    """a-m1 says the last soldier leaves on 15 September 2025, b-m2 that the last
+    """outlet-a-2025-08-19-m01 says the last soldier leaves on 15 September 2025, outlet-b-2026-01-19-m02 that the last
     withdrawal was in September 2024: 350 days apart (30 Sep 2024 -> 15 Sep 2025)."""
     rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claims")
     assert rows == [{
         "kind": "date",
         "topic": "ain-al-asad-closure-plan",
         "topic_en": "Planned departure of the last US soldier from Ain al-Asad.",
-        "claim_id_a": "a-m1",
+        "claim_id_a": "outlet-a-2025-08-19-m01",
         "source_id_a": A,
         "attributed_to_a": "a-security-source",
         "claimed_a": "2025-09-15",
         "range_a": "2025-09-15..2025-09-15",
         "quote_a": "آخر جندي سيغادر قاعدة عين الأسد يوم 15 أيلول 2025",
         "quote_en_a": "the last soldier will leave Ain al-Asad base on 15 September 2025",
-        "claim_id_b": "b-m2",
+        "claim_id_b": "outlet-b-2026-01-19-m02",
         "source_id_b": B,
         "attributed_to_b": "outlet-b",
         "claimed_b": "2024-09",
@@ -147,9 +147,9 @@ def test_figure_claims(built):
     rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM figure_claims")
     assert pick(rows, "subject", "figure_id", "value", "value_low", "value_high", "qualifier", "unit", "place_name_en",
                 "source_id", "published", "attributed_to_name_en", "attributed_to_kind", "attribution", "quote_en") == [
-        ("advisers_remaining", "b-f1", None, 250.0, 350.0, "range", "person", "Ain al-Asad Air Base",
+        ("advisers_remaining", "outlet-b-2026-01-19-f01", None, 250.0, 350.0, "range", "person", "Ain al-Asad Air Base",
          B, "2026-01-17/2026-01-19", "an official", "unnamed_source", "paraphrase", "between 250 and 350 advisers"),
-        ("us_troops_in_iraq", "a-f1", 2500.0, None, None, "exact", "person", "Iraq",
+        ("us_troops_in_iraq", "outlet-a-2025-08-19-f01", 2500.0, None, None, "exact", "person", "Iraq",
          A, "2025-08-19", "Outlet A", "news_outlet", "outlet_statement", "2,500 troops in Iraq"),
     ]
 
@@ -191,7 +191,7 @@ def test_cookbook_answers_on_the_fixture(built):
     assert pick(slip, "plan_event_id", "place", "slip_days") == [("ain-al-asad-closure-plan", "Ain al-Asad Air Base", 123)]
     unnamed = cookbook(built, "03-unnamed-sources")
     assert pick(unnamed, "claim_id", "unnamed_source") == [
-        ("a-m1", "an Iraqi security source"), ("b-f1", "an official"), ("b-m1", "military sources")]
+        ("outlet-a-2025-08-19-m01", "an Iraqi security source"), ("outlet-b-2026-01-19-f01", "an official"), ("outlet-b-2026-01-19-m01", "military sources")]
     single = cookbook(built, "06-single-source-events")
     assert pick(single, "event_id", "only_source") == [("first-convoy", A), ("ain-al-asad-withdrawal-completed", B)]
     places = cookbook(built, "08-places")

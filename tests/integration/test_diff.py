@@ -23,7 +23,7 @@ def two_versions(tmp_path):
     src.write_text(src.read_text(encoding="utf-8").replace("    event_id: first-convoy\n", "    event_id: zz-new-event\n"), encoding="utf-8")
     src = new / "annotations/sources/outlet-b-2026-01-19.yaml"
     text = src.read_text(encoding="utf-8")
-    start = text.index("  - mention_id: b-m2")
+    start = text.index("  - mention_id: outlet-b-2026-01-19-m02")
     end = text.index("figures:")
     src.write_text(text[:start] + text[end:], encoding="utf-8")
     assert run_cli("build", "--root", new)[0] == 0, run_cli("check", "--root", new)
@@ -35,8 +35,8 @@ def test_rows_added_removed_changed(two_versions):
     result = diff(old, new)
     assert result["events"].added == [("zz-new-event",)]
     assert result["events"].changed == [(("first-convoy",), ["summary_en"])]
-    assert result["mentions"].removed == [("b-m2",)]
-    assert result["mentions"].changed == [(("a-m2",), ["event_id"])]
+    assert result["mentions"].removed == [("outlet-b-2026-01-19-m02",)]
+    assert result["mentions"].changed == [(("outlet-a-2025-08-19-m02",), ["event_id"])]
     assert result["places"].added == result["places"].removed == result["places"].changed == []
     assert all(d.schema == [] for d in result.values())
     text = render(result)

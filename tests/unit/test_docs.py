@@ -99,7 +99,7 @@ def test_event_page_flags_the_conflicting_mentions(site):
     page = Page((site / "build" / "site" / "events" / "ain-al-asad-closure-plan.html").read_text(encoding="utf-8"))
     text = (site / "build" / "site" / "events" / "ain-al-asad-closure-plan.html").read_text(encoding="utf-8")
     assert "Conflicting dates" in text
-    assert {"m-a-m1", "m-b-m2"} <= page.ids
+    assert {"m-outlet-a-2025-08-19-m01", "m-outlet-b-2026-01-19-m02"} <= page.ids
     assert "123 days late" in text  # plan 2025-09-15, outcome 2026-01-16
 
 
@@ -196,8 +196,8 @@ def test_home_page_gives_numbers_version_and_story(site):
         assert f'<span class="n">{n}</span><span class="what">{what}</span>' in text
     assert "Version <strong>2026.11.23</strong>, released 23 November 2026" in text
     story = re.search(r'<ol class="story-lines">(.*?)</ol>', text, re.S).group(1)
-    assert 'href="sources/outlet-a-2025-08-19.html#ann-a-m1"' in story  # the plan, from its quote
-    assert 'href="sources/outlet-b-2026-01-19.html#ann-b-m1"' in story  # its outcome
+    assert 'href="sources/outlet-a-2025-08-19.html#ann-outlet-a-2025-08-19-m01"' in story  # the plan, from its quote
+    assert 'href="sources/outlet-b-2026-01-19.html#ann-outlet-b-2026-01-19-m01"' in story  # its outcome
 
 
 def test_cookbook_results_and_views_are_on_the_site(site):

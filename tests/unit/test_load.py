@@ -28,7 +28,7 @@ def test_records_remember_file_and_line(mini):
     iraq = loaded(mini, "places.yaml", "places_file")["places"][0]
     assert (iraq.path, iraq.line, iraq.line_of("kind")) == ("annotations/places.yaml", 2, 5)
     doc = loaded(mini, "sources/outlet-a-2025-08-19.yaml", "source_file")
-    assert [m["mention_id"] for m in doc["mentions"]] == ["a-m1", "a-m2"]
+    assert [m["mention_id"] for m in doc["mentions"]] == ["outlet-a-2025-08-19-m01", "outlet-a-2025-08-19-m02"]
     assert doc["mentions"][1].line == 22
 
 
