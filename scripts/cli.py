@@ -49,6 +49,32 @@ def _cmd_new_source(args):
     print(f"wrote {path}")
 
 
+def _cmd_locate(args):
+    from scripts.curate.find import locate_report
+
+    report, found = locate_report(args.root, args.article, args.quote)
+    print(report, file=sys.stdout if found else sys.stderr)
+    return 0 if found else 1
+
+
+def _cmd_ids(args):
+    from scripts.curate.find import ids_report
+
+    report, found = ids_report(args.root, args.word, args.limit)
+    print(report)
+    return 0 if found else 1
+
+
+def _cmd_preview(args):
+    from scripts.curate.preview import PreviewError, describe, preview
+
+    try:
+        print(describe(preview(args.root, args.source_id, png=args.png)))
+    except PreviewError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
 def _cmd_db(args):
     from scripts.db.build import build_db
 
@@ -142,6 +168,18 @@ def parser() -> argparse.ArgumentParser:
     n = command("new-source", _cmd_new_source, "scaffold annotations/sources/<id>.yaml for an article")
     n.add_argument("article", help="path of the article, e.g. articles/005_x.txt")
     n.add_argument("--id", help="source_id (outlet and date); default: derived from the file name")
+    lo = command("locate", _cmd_locate, "where a quote occurs in an article: every match with its context and the "
+                                        "`occurrence` to use, or the closest passage")
+    lo.add_argument("article", help="path of the article, e.g. articles/004_885af484abd95487.txt")
+    lo.add_argument("quote", help="the passage, exactly as it would be written in the annotation")
+    i = command("ids", _cmd_ids, "find places, actors, events and sources by id, English or Arabic name "
+                                 "(Arabic spelling variants folded)")
+    i.add_argument("word", help="an id, or words of a name or summary, in English or Arabic")
+    i.add_argument("--limit", type=int, default=30, help="show at most this many matches (default 30)")
+    pv = command("preview", _cmd_preview, "build one source's page (the article with its highlights, mentions and "
+                                          "figures) into build/preview/ without publishing anything")
+    pv.add_argument("source_id", help="the source to show, e.g. shafaq-2025-08-19")
+    pv.add_argument("--png", action="store_true", help="also a full-page screenshot, with Debian's Chromium")
     command("db", _cmd_db, "build/<name>.duckdb: tables, comments, views; runs the SQL cookbook")
     q = command("query", _cmd_query, "run a read-only SQL query against the DuckDB file and print the result")
     q.add_argument("sql", help="the SQL statement")
