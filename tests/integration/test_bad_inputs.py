@@ -46,6 +46,8 @@ CASES = [
     Case("unknown-field", E, "    date: \"2025-08-18\"\n", "    date: \"2025-08-18\"\n    weather: sunny\n", "unknown field 'weather'"),
     Case("unknown-section", A, "figures:\n", "figurez:\n", "unknown field 'figurez'"),
     Case("missing-field", P, "    name_ar: العراق\n", "", "'name_ar' is a required property", 2),
+    Case("url-not-http", A, "  language: ar\n", "  language: ar\n  url: \"javascript:alert(1)\"\n", "does not match"),
+    Case("retrieved-not-a-day", A, "  language: ar\n", "  language: ar\n  retrieved: \"last week\"\n", "does not match"),
     Case("wrong-type", P, "    latitude: 33.0\n", "    latitude: north\n", "'north' is not of type 'number'"),
     Case("date-not-quoted", E, "    date: \"2025-08-18\"", "    date: 2025", "is not of type 'string'"),
     Case("vocabulary", A, "    modality: reported\n    attributed_to: outlet-a", "    modality: reportd\n    attributed_to: outlet-a", "mentions.modality 'reportd'"),

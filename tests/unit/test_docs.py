@@ -424,3 +424,17 @@ def test_home_page_embeds_the_croissant_metadata(site):
     assert croissant["@type"] == "sc:Dataset" and croissant["conformsTo"].startswith("http://mlcommons.org/croissant/")
     assert sorted(r["name"] for r in croissant["recordSet"]) == sorted(TABLE_ORDER)
     assert all(f["sha256"] for f in croissant["distribution"])
+
+
+def test_a_source_page_links_its_original_and_says_where_it_was_found(site):
+    from scripts.site.model import load_site
+    from scripts.site.records import source_detail
+
+    loaded = load_site(site)
+    a, b = sorted(loaded.rows("sources"), key=lambda s: s["source_id"])
+    a.update(url="https://example.org/ar/خبر?id=1&x=2", retrieved="2026-12-01", provenance_note="Found on the outlet's site.")
+    b.update(url=None, provenance_note="Not found: searched the outlet's site.")
+    page_a, page_b = source_detail(loaded, a).body, source_detail(loaded, b).body
+    assert '<a href="https://example.org/ar/خبر?id=1&amp;x=2" class="external">the article on example.org</a>' in page_a
+    assert "<dd>2026-12-01</dd>" in page_a and "Found on the outlet&#x27;s site." in page_a
+    assert "Original address" not in page_b and "Not found: searched the outlet&#x27;s site." in page_b
