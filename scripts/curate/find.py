@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scripts import arabic
 from scripts.errors import Collector, DataError
-from scripts.pipeline.load import annotation_files, load_file
+from scripts.pipeline.load import annotation_files, parse_yaml
 from scripts.pipeline.locate import Article, explain_miss, find_all
 
 CONTEXT = 40  # characters shown on each side of a match
@@ -95,16 +95,18 @@ class Entry:
 
 
 def catalogue(root: Path) -> list[Entry]:
-    """Every place, actor, event and source as the annotation files hold them now."""
+    """Every place, actor, event and source as the annotation files hold them now. Files are
+    only parsed, not checked against the schema: a curator looks ids up while an entry is
+    still half written."""
     jobs, problems = annotation_files(root)
     entries = []
     for path, display, kind in jobs:
-        doc, file_problems = load_file(path, display, kind)
-        problems.problems.extend(file_problems)
-        if doc is None:
+        doc = parse_yaml(path, display, problems)
+        if not isinstance(doc, dict):
             continue
         table = "sources" if kind == "source_file" else Path(display).stem  # places.yaml holds `places:`
         records = [doc.get("source")] if kind == "source_file" else doc.get(table) or []
+        records = records if isinstance(records, list) else []
         id_field, fields = SEARCHED[table]
         for record in records:
             if isinstance(record, dict) and isinstance(record.get(id_field), str):
