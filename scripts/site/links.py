@@ -81,20 +81,19 @@ class Links:
         return macros().a(self.to(source_page(source_id), f"ann-{claim_id}"), macros().code(claim_id))
 
     def actor(self, actor_id, arabic: bool = False):
-        if not actor_id:
-            return ""
-        actor = self.site.index["actors"].get(actor_id)
-        if actor is None:
-            return macros().code(actor_id)
-        return macros().name_link(self.to(ACTORS, f"actor-{actor_id}"), actor["name_en"], actor["name_ar"], arabic)
+        return self._entity("actors", ACTORS, "actor", actor_id, arabic)
 
     def place(self, place_id, arabic: bool = False):
-        if not place_id:
+        return self._entity("places", PLACES, "place", place_id, arabic)
+
+    def _entity(self, table: str, page: str, anchor: str, ident, arabic: bool):
+        """A link to a place's or actor's card, by its names; its id where it is not catalogued."""
+        if not ident:
             return ""
-        place = self.site.index["places"].get(place_id)
-        if place is None:
-            return macros().code(place_id)
-        return macros().name_link(self.to(PLACES, f"place-{place_id}"), place["name_en"], place["name_ar"], arabic)
+        row = self.site.index[table].get(ident)
+        if row is None:
+            return macros().code(ident)
+        return macros().name_link(self.to(page, f"{anchor}-{ident}"), row["name_en"], row["name_ar"], arabic)
 
     def column(self, table: str, column: str | None = None):
         anchor = f"{table}-{column}" if column else table
