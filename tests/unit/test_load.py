@@ -198,3 +198,14 @@ def test_a_folder_or_link_where_a_file_belongs_is_reported_not_read(mini):
     assert sorted((p.path, p.message) for p in problems.problems) == [
         ("annotations/sources/loop.yaml", "unexpected file in annotations/"),
         ("annotations/sources/nested/c.yaml", "unexpected file in annotations/")]
+
+
+def test_messages_count_list_items_from_one_and_name_them_by_id(mini):
+    from tests.conftest import run_cli
+
+    path = mini / "annotations/sources/outlet-a-2025-08-19.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    modality: reported\n", "    modality: 7\n", 1), encoding="utf-8")
+    code, _, err = run_cli("check", "--root", mini)
+    assert code == 1 and "mentions[2] (outlet-a-2025-08-19-m02).modality: 7 is not of type 'string'" in err
+    assert "mentions.1" not in err
