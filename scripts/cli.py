@@ -138,7 +138,12 @@ BENCHMARK_COMMANDS = {
 
 
 def run_benchmark_command(name: str, argv: list[str]) -> int:
-    module = importlib.import_module(f"benchmarks.{name}")
+    try:
+        module = importlib.import_module(f"benchmarks.{name}")
+    except ModuleNotFoundError:  # e.g. in an unpacked release, which ships no benchmark code
+        print(f"error: `{name}` is a development tool of the repository (benchmarks/), not part of this copy",
+              file=sys.stderr)
+        return 2
     own = argparse.ArgumentParser(prog=f"python -m scripts {name}", description=BENCHMARK_COMMANDS[name])
     return module.main(module.add_arguments(own).parse_args(argv))
 
