@@ -112,6 +112,8 @@ def test_the_archive_verifies_itself_with_requirements_verify_only(released):
     blocked = subprocess.run([sys.executable, "-c", ONLY_VERIFY_REQUIREMENTS.replace("wanted = ", "wanted = set() and "),
                               "verify", "datapackage.json"], cwd=unpacked, capture_output=True, text=True)
     assert blocked.returncode != 0 and "not in requirements-verify.txt" in blocked.stderr  # with no requirement allowed, it fails
+    bench = subprocess.run([sys.executable, "-m", "scripts", "bench", "--help"], cwd=unpacked, capture_output=True, text=True)
+    assert bench.returncode == 2 and "not part of this copy" in bench.stderr and "Traceback" not in bench.stderr
 
 
 def test_archive_without_texts_still_verifies_quotes_given_the_articles(released, tmp_path):
