@@ -10,6 +10,9 @@ are folded with the same table:
 - tatweel, diacritics (harakat, shadda, sukun, superscript alef) and the invisible
   joiners and direction marks are removed
 
+- one spelling variant of a word, not of a letter: أميركي / اميركي (with yeh) -> امريكي,
+  the two ways Arabic writes "American" (and أميركا -> امريكا)
+
 `words()` also drops a leading definite article ال (and the conjunction و or a
 preposition ب ل ك before it) when asked, so that العراقية finds عراقية.
 """
@@ -24,13 +27,17 @@ FOLD = {
 REMOVED = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u0670",       # tatweel, joiners, marks
            *(chr(c) for c in range(0x064B, 0x0653))}                                  # harakat, shadda, sukun
 _TABLE = str.maketrans({**FOLD, **{ch: None for ch in REMOVED}})
+_SPELLINGS = [(re.compile("\u0627\u0645\u064a\u0631\u0643"), "\u0627\u0645\u0631\u064a\u0643")]  # اميرك -> امريك
 _ARTICLE = re.compile(r"^(?:[وف]?[بلك]?)ال(?=\w{2,})")
 _WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
     """`text` with every Arabic variant above folded; other characters unchanged."""
-    return text.translate(_TABLE)
+    text = text.translate(_TABLE)
+    for pattern, spelling in _SPELLINGS:
+        text = pattern.sub(spelling, text)
+    return text
 
 
 def fold_char(ch: str) -> str:

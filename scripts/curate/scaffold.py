@@ -18,6 +18,7 @@ from scripts.metadata import annotation_schema
 # articles/NNN_<16 hex>.txt: a three-digit number unique in articles/, then 16 lowercase hex digits.
 ARTICLE_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")
 ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+FIRST_SENTENCE = re.compile(r"(.*?)(?:(?<!e\.g)(?<!i\.e)\.(?:\s|$)|$)", re.S)
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/editor/source-file.schema.json"
 FILLED = {"language": "ar"}   # values the scaffold can fill in itself, besides those from the file
 
@@ -50,7 +51,7 @@ def _quoted(value) -> str:
 def _field_lines(properties: dict, required: list[str], known: dict, indent: str) -> list[str]:
     lines = []
     for name, spec in properties.items():
-        about = spec.get("description", "").split(". ")[0].rstrip(".")
+        about = FIRST_SENTENCE.match(spec.get("description", "")).group(1)
         if name in known:
             lines.append(f"{indent}{name}: {_quoted(known[name])}")
         elif name in required:
@@ -66,8 +67,9 @@ def scaffold_text(article: str, text: str, data: bytes, source_id: str) -> str:
     known = {"source_id": source_id, "article_path": article, "article_sha256": hashlib.sha256(data).hexdigest(), **FILLED}
     lines = [SCHEMA_LINE,
              f"# Annotation of {article} ({len(text)} characters). See docs/methodology.md.",
-             "# Replace every \"TODO\" (`make check` lists those left), uncomment the optional fields that apply,",
-             "# and rename this file to <source_id>.yaml once source_id names the outlet and the date.",
+             "# Replace every \"TODO\" (`make check` lists those left) and uncomment the optional fields that apply.",
+             *(["# source_id is a placeholder: rename it and this file together once you know the outlet and the date."]
+               if source_id.startswith("new-") else []),
              "source:", *_field_lines(source["properties"], source.get("required", []), known, "  ")]
     for name, spec in sections.items():
         if name == "source":

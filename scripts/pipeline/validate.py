@@ -84,7 +84,8 @@ def check_claim_ids(table: pa.Table, column: str, letter: str, root, problems: C
     for j in _true(backwards):
         i, before = order[j + 1].as_py(), order[j].as_py()
         _report(problems, root, table, i, column, f"{column} '{ids[i].as_py()}' is out of order: its quote comes after "
-                f"that of '{ids[before].as_py()}' in the article", f"number the {column.split('_')[0]}s in the order of their quotes")
+                f"that of '{ids[before].as_py()}' in the article, so one of the two is misnumbered",
+                f"number the {column.split('_')[0]}s in the order of their quotes")
 
 
 def _true(mask) -> list[int]:

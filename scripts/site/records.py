@@ -61,7 +61,10 @@ def figure_text(f: dict) -> str:
     """A figure as read: 'about 2,500 person', '250–350 person', 'at least 5 year'."""
     value, low, high = num(f.get("value")), num(f.get("value_low")), num(f.get("value_high"))
     bounds = f"{low or '…'}–{high or '…'}" if (low or high) else ""
-    words = {"exact": value, "approx": f"about {value}", "less_than": f"fewer than {value or high}",
+    # "fewer than 500" is stored as the inclusive bound value_high 499 (methodology, section 10):
+    # without the stated value, say what the bound says rather than "fewer than 499".
+    fewer = f"fewer than {value}" if value else f"at most {high}"
+    words = {"exact": value, "approx": f"about {value}", "less_than": fewer,
              "at_most": f"at most {value or high}", "at_least": f"at least {value or low}", "range": bounds,
              "vague": f"vague ({bounds})" if bounds else "vague"}
     text = words.get(f.get("qualifier"), value or bounds)

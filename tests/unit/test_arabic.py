@@ -23,7 +23,12 @@ def test_variants_fold_to_one_form(a, b):
 
 def test_different_words_stay_different():
     assert arabic.fold("قوات") != arabic.fold("قواعد")
-    assert arabic.fold("أمريكي") != arabic.fold("أميركي")  # another spelling, not a variant of one letter
+    assert arabic.fold("أمير") != arabic.fold("أمر")  # a prince is not an order: only the word "American" is respelled
+
+
+@pytest.mark.parametrize("spelling", ["أمريكي", "أميركي", "امريكي", "اميركي", "الأميركية", "الامريكية"])
+def test_every_spelling_of_american_matches(spelling):
+    assert arabic.matches("امريكي", spelling) and arabic.matches(spelling, "القوات الأمريكية")
 
 
 def test_the_definite_article_is_optional_in_words():

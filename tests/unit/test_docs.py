@@ -438,3 +438,11 @@ def test_a_source_page_links_its_original_and_says_where_it_was_found(site):
     assert '<a href="https://example.org/ar/خبر?id=1&amp;x=2" class="external">the article on example.org</a>' in page_a
     assert "<dd>2026-12-01</dd>" in page_a and "Found on the outlet&#x27;s site." in page_a
     assert "Original address" not in page_b and "Not found: searched the outlet&#x27;s site." in page_b
+
+
+def test_a_bound_only_figure_reads_as_its_bound():
+    from scripts.site.records import figure_text
+
+    assert figure_text({"qualifier": "less_than", "value_high": 499.0, "unit": "person"}) == "at most 499 person"
+    assert figure_text({"qualifier": "less_than", "value": 500.0, "unit": "person"}) == "fewer than 500 person"
+    assert figure_text({"qualifier": "range", "value_low": 250.0, "value_high": 350.0, "unit": "person"}) == "250–350 person"
