@@ -198,3 +198,20 @@ def test_a_folder_or_link_where_a_file_belongs_is_reported_not_read(mini):
     assert sorted((p.path, p.message) for p in problems.problems) == [
         ("annotations/sources/loop.yaml", "unexpected file in annotations/"),
         ("annotations/sources/nested/c.yaml", "unexpected file in annotations/")]
+
+
+def test_catalogues_have_a_larger_size_limit_than_source_files(tmp_path):
+    """A catalogue grows with the corpus (every actor, place and event); a source file does not."""
+    from scripts.errors import Collector
+    from scripts.pipeline.load import MAX_CATALOGUE_BYTES, MAX_FILE_BYTES, parse_yaml
+
+    padded = ("events:\n  - event_id: \"x\"\n" + "#" + "x" * (MAX_FILE_BYTES + 10) + "\n").encode()
+    problems = Collector()
+    assert parse_yaml(tmp_path / "events.yaml", "annotations/events.yaml", problems, padded) == {"events": [{"event_id": "x"}]}
+    assert not problems.problems
+    assert parse_yaml(tmp_path / "a.yaml", "annotations/sources/events.yaml", problems, padded) is None
+    assert [p.message for p in problems.problems] == [f"file is {len(padded) / 1e6:.1f} MB; annotation files are limited to 5 MB"]
+    problems = Collector()
+    huge = b"events: []\n#" + b"x" * MAX_CATALOGUE_BYTES + b"\n"
+    assert parse_yaml(tmp_path / "events.yaml", "annotations/events.yaml", problems, huge) is None
+    assert [p.message for p in problems.problems] == [f"file is {len(huge) / 1e6:.1f} MB; catalogues are limited to 64 MB"]
