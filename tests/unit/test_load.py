@@ -200,6 +200,20 @@ def test_a_folder_or_link_where_a_file_belongs_is_reported_not_read(mini):
         ("annotations/sources/nested/c.yaml", "unexpected file in annotations/")]
 
 
+def test_odd_characters_are_those_pyyaml_refuses_or_breaks_lines_at():
+    """The line reader's one character class gives up on exactly the characters of the two
+    classes it replaces: tabs, YAML 1.1's other line breaks, BOMs, and what PyYAML's reader refuses."""
+    import re
+
+    import yaml
+
+    from scripts.pipeline.block_yaml import _ODD
+
+    reference = re.compile("[\t\r\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in _ODD.finditer(text)] == [m.start() for m in reference.finditer(text)]
+
+
 def test_catalogues_have_a_larger_size_limit_than_source_files(tmp_path):
     """A catalogue grows with the corpus (every actor, place and event); a source file does not."""
     from scripts.errors import Collector
