@@ -1,127 +1,126 @@
 """children: the measured commands, as they run inside the fresh interpreters the benchmark starts.
 
 benchmarks.sampling starts `python -c "... children.main(...)" MODE ROOT RESULT_JSON [...]` with the
-repository as working directory; `main` runs one command (build, db, verify, verify-quotes, views),
-times it, reads this process's own peak RSS and CPU time from getrusage and writes them as JSON to
-RESULT_JSON. Only the standard library is imported at module level: the product code is imported
-inside the command, so that its import time is part of what the child measures.
+repository as working directory and measures that whole process (wall, CPU of the process tree,
+memory). `main` runs one command and writes what only the inside can see as JSON to RESULT_JSON:
+
+    build    `python -m scripts build --root ROOT` (scripts.cli.main, the same code path: lock,
+             cache, workers, messages), with the arrows timed by wrapping the functions it calls
+    verify   `python -m scripts verify --root ROOT`, the default: every quote checked too
+    db       `python -m scripts db --root ROOT`
+    floor    each built table read from its Parquet file and written again by pq.write_table with
+             pyarrow's defaults, timed around the write only (the floor for the write arrow)
+    views    the analysis views' names, or one view materialised inside DuckDB
+             (CREATE TEMP TABLE AS SELECT * FROM view): best of 3 after a warm-up
+
+Only the standard library is imported at module level: the product code is imported inside the
+command, so that its import time is part of what is measured.
 """
 from __future__ import annotations
 
 import json
-import resource
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-ARROWS = ("load", "locate", "tables", "cache", "validate", "write", "package", "db")
-BUILD_ARROWS = ARROWS[:-1]  # "full build": YAML -> every table located, validated, written and described
-
-
-def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+ARROWS = ("load", "locate", "tables", "cache", "validate", "write", "package")
 
 
 def main(argv: list[str]) -> None:
     """Entry of the measured subprocesses: MODE ROOT RESULT_JSON [DB [VIEW]]."""
     mode, root, result_path = argv[0], Path(argv[1]), Path(argv[2])
-    result = {"mode": mode}
     started = time.perf_counter()
     if mode == "build":
-        result.update(_build(root))
-    elif mode == "db":
-        result.update(_db(root))
-    elif mode == "verify":
-        result.update(_verify(root, quotes=False))
-    elif mode == "verify-quotes":
-        result.update(_verify(root, quotes=True))
+        result = _build(root)
+    elif mode in ("verify", "db"):
+        result = {"exit": _cli(mode, root)}
+    elif mode == "floor":
+        result = _floor(root)
     elif mode == "views":
-        result.update(_views(Path(argv[3]), argv[4] if len(argv) > 4 else None))
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    result["peak_rss_mib"] = _rss_mib()
-    result["workers_peak_rss_mib"] = kids.ru_maxrss / 1024  # the largest worker process it waited for, if any
-    result["cpu_seconds"] = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    result["child_seconds"] = time.perf_counter() - started
+        result = _views(Path(argv[3]), argv[4] if len(argv) > 4 else None)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    result["command_seconds"] = time.perf_counter() - started
     result_path.write_text(json.dumps(result), encoding="utf-8")
+    if result.get("exit"):
+        raise SystemExit(result["exit"])
+
+
+def _cli(command: str, root: Path) -> int:
+    from scripts.cli import main as cli
+
+    return cli([command, "--root", str(root)])
 
 
 def _build(root: Path) -> dict:
-    """`python -m scripts build`, timed per arrow. Load, locate and tables run per file in
-    worker processes, interleaved; their wall time is split by the CPU seconds the workers
-    spent in each. `cache` is checking the row cache and saving it."""
-    t0 = time.perf_counter()
-    from scripts.pipeline.describe import describe
-    from scripts.pipeline.runner import check
-    from scripts.pipeline.write import publish, write
+    """`build` through the command line, its arrows timed from the outside of the functions it calls.
 
-    imports = time.perf_counter() - t0
-    seconds, rss = {}, {}
-    t = time.perf_counter()
-    built = check(root, save_in_background=True)  # as `build` runs it: the cache is saved while write runs
-    stats = built.stats
-    spent = stats["per_file_seconds"]
-    total = sum(spent.values()) or 1.0
-    for arrow in spent:
-        seconds[arrow] = stats["per_file_wall_seconds"] * spent[arrow] / total
-    seconds["cache"] = stats["cache_seconds"]
+    Load, locate and tables run per file in worker processes, interleaved: their wall time is
+    split by the CPU seconds the workers spent in each. `tables` also holds concatenating and
+    sorting across files; `cache` is checking the row cache and saving it (beyond write)."""
+    from scripts.pipeline import describe, runner, write
+
+    spent: dict[str, float] = {}
+    seen: dict = {}
+
+    def timed(name, func, keep=None):
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                value = func(*args, **kwargs)
+                if keep:
+                    keep(value)
+                return value
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+        return wrapper
+
+    def remember(built):
+        seen["stats"], seen["cache"] = built.stats, built.stats["cache_seconds"]  # checking the cache, before saving it
+        built.wait_for_cache = timed("wait", built.wait_for_cache)  # the saving time beyond write and package
+
+    def rows(staged):
+        seen["rows"] = {name: table.num_rows for name, table in staged.tables.items()}
+
+    runner.check = timed("check", runner.check, remember)
+    write.write = timed("write", write.write, rows)
+    describe.describe = timed("describe", describe.describe)
+    write.publish = timed("publish", write.publish)
+    exit_code = _cli("build", root)
+    if exit_code:
+        return {"exit": exit_code}
+    stats = seen["stats"]
+    per_file = stats["per_file_seconds"]
+    total = sum(per_file.values()) or 1.0
+    seconds = {arrow: stats["per_file_wall_seconds"] * per_file[arrow] / total for arrow in per_file}
     seconds["validate"] = stats["validate_seconds"]
-    seconds["tables"] += (time.perf_counter() - t) - sum(seconds.values())  # concatenating and sorting across files
-    rss["validate"] = _rss_mib()
-    t = time.perf_counter()
-    staged = write(built, root)
-    seconds["write"] = time.perf_counter() - t
-    rss["write"] = _rss_mib()
-    t = time.perf_counter()
-    built.wait_for_cache()
-    seconds["cache"] += time.perf_counter() - t  # only what the save took beyond write
-    del built
-    t = time.perf_counter()
-    publish(describe(staged))
-    seconds["package"] = time.perf_counter() - t
-    rss["package"] = _rss_mib()
-    out = {"imports_seconds": imports, "seconds": seconds, "rss_mib": rss, "files_read": stats["files_read"],
-           "files_from_cache": stats["files_from_cache"], "rows": {name: table.num_rows for name, table in staged.tables.items()}}
-    out["floor_seconds"] = _pyarrow_floor(staged.tables)
-    return out
+    # concatenating and sorting across files: the rest of check
+    seconds["tables"] += spent["check"] - seen["cache"] - stats["per_file_wall_seconds"] - stats["validate_seconds"]
+    seconds["cache"] = seen["cache"] + spent.get("wait", 0.0)
+    seconds["write"] = spent["write"]
+    seconds["package"] = spent["describe"] + spent["publish"]
+    return {"exit": 0, "arrows": seconds, "rows": seen["rows"], "files_read": stats["files_read"],
+            "files_from_cache": stats["files_from_cache"]}
 
 
-def _db(root: Path) -> dict:
-    """The db arrow in its own process, as `python -m scripts db` runs it after `build`."""
-    try:
-        from scripts.db.build import build_db
-    except ImportError:
-        return {"db": None}
-    t = time.perf_counter()
-    db = build_db(root)
-    return {"db": str(db), "seconds": time.perf_counter() - t}
-
-
-def _verify(root: Path, quotes: bool) -> dict:
-    """scripts.publish.verify on the built package; with quotes, every quote is checked against its article too."""
-    from scripts.publish.verify import verify
-
-    t = time.perf_counter()
-    checked, articles = verify(root / "datapackage.json", quotes=quotes)
-    result = {"seconds": time.perf_counter() - t, "files": len(checked)}
-    if quotes:
-        result["articles"] = articles
-    return result
-
-
-def _pyarrow_floor(tables) -> float:
-    """Seconds to write the same Arrow tables straight to Parquet with pyarrow's defaults."""
+def _floor(root: Path) -> dict:
+    """Seconds to write each built table straight to Parquet with pyarrow's defaults (one table held at a time)."""
     import pyarrow.parquet as pq
 
+    seconds = 0.0
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
-        t = time.perf_counter()
-        for name, table in tables.items():
-            pq.write_table(table, Path(tmp) / f"{name}.parquet")
-        return time.perf_counter() - t
+        for path in sorted((root / "build" / "data").glob("*.parquet")):
+            table = pq.read_table(path)
+            t = time.perf_counter()
+            pq.write_table(table, Path(tmp) / path.name)
+            seconds += time.perf_counter() - t
+            del table
+    return {"floor_seconds": seconds}
 
 
 def _views(db: Path, only: str | None = None) -> dict:
-    """Every view's name (only=None), or the timing of one view."""
+    """Every view's name (only=None), or the time to materialise one view inside DuckDB."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
@@ -131,12 +130,14 @@ def _views(db: Path, only: str | None = None) -> dict:
     if only is None:
         con.close()
         return {"names": names}
-    sql = f'SELECT * FROM "{only}"'
-    rows = con.sql(sql).to_arrow_table().num_rows  # warm-up (sql(), not execute(): no extra copy of the rows)
+    create = f'CREATE OR REPLACE TEMP TABLE bench_view AS SELECT * FROM "{only}"'
+    con.execute(create)  # warm-up
+    rows = con.execute("SELECT count(*) FROM bench_view").fetchone()[0]
     times = []
     for _ in range(3):
+        con.execute("DROP TABLE bench_view")
         t = time.perf_counter()
-        con.sql(sql).to_arrow_table()
+        con.execute(create)
         times.append(time.perf_counter() - t)
     con.close()
     return {"views": {only: {"ms": min(times) * 1000, "median_ms": statistics.median(times) * 1000, "rows": rows}}}

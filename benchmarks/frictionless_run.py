@@ -2,18 +2,20 @@
 
 `run_frictionless(root, sample_rows)` writes a descriptor holding only the CSV resources (design 7:
 frictionless's Parquet path is slow and wrong) under ROOT/build/frictionless/, runs the frictionless
-command line on it as a user would, and returns its wall time, validity and first errors. With
-sample_rows it validates only the first rows of the large CSVs and extrapolates linearly by rows.
+command line on it as a user would, measured as a whole process exactly as our commands are
+(benchmarks.sampling.run_process: wall, CPU of the process tree, peak PSS), and returns those with
+its validity and first errors. With sample_rows it validates only the first rows of the large CSVs
+and extrapolates linearly by rows (wall and CPU alike; said so in the report).
 """
 from __future__ import annotations
 
 import csv
 import json
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from benchmarks.sampling import run_process
 
 
 def frictionless_bin() -> list[str]:
@@ -64,14 +66,14 @@ def run_frictionless(root: Path, sample_rows: int = 0) -> dict:
                 res.pop(key, None)
     descriptor = folder / "datapackage.json"
     descriptor.write_text(json.dumps({**package, "resources": resources}, ensure_ascii=False, indent=1), encoding="utf-8")
-    t = time.perf_counter()
-    proc = subprocess.run([*frictionless_bin(), "validate", "--json", "--trusted", str(descriptor)], cwd=folder,
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - t
+    # exit 1 is frictionless's answer for an invalid package: its report is read below
+    proc = run_process([*frictionless_bin(), "validate", "--json", "--trusted", str(descriptor)], cwd=folder,
+                       label="frictionless validate", ok=(0, 1))
+    wall = proc["wall_seconds"]
     try:
-        report = json.loads(proc.stdout)
+        report = json.loads(proc["stdout"])
     except ValueError:
-        raise SystemExit(f"bench: frictionless did not run (exit {proc.returncode}):\n{proc.stderr[-3000:]}") from None
+        raise SystemExit(f"bench: frictionless did not run (exit {proc['returncode']}):\n{proc['stderr'][-3000:]}") from None
     tasks = report.get("tasks", [])
     per_task = {t["name"]: t.get("stats", {}).get("seconds", 0.0) for t in tasks}
     errors = sum(t.get("stats", {}).get("errors", 0) for t in tasks) + len(report.get("errors", []))
@@ -81,7 +83,11 @@ def run_frictionless(root: Path, sample_rows: int = 0) -> dict:
     if scale:
         fixed = max(0.0, wall - sum(per_task.values()))
         seconds = fixed + sum(s * scale.get(name, 1.0) for name, s in per_task.items())
-    return {"seconds": seconds, "measured_seconds": wall, "sampled": bool(scale), "sample_rows": sample_rows if scale else None,
+    return {"seconds": seconds, "wall_seconds": seconds, "cpu_seconds": proc["cpu_seconds"] * seconds / wall if wall else None,
+            "measured_seconds": wall, "measured_cpu_seconds": proc["cpu_seconds"],
+            "tree_peak_pss_mib": proc["tree_peak_pss_mib"], "largest_process_rss_mib": proc["largest_process_rss_mib"],
+            "sampled": bool(scale), "sample_rows": sample_rows if scale else None,
             "scaled_resources": {k: round(v, 3) for k, v in scale.items()}, "task_seconds": per_task,
             "rows_validated": sum(r["rows"] for r in resources), "valid": bool(report.get("valid")), "errors": errors,
             "first_errors": first_errors}
+

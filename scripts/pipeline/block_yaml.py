@@ -15,12 +15,17 @@ from yaml.constructor import SafeConstructor
 
 from scripts.pipeline.records import _Loader, new_record
 
-# `key: value` or `- key: value` on one line; the value is a one-line scalar or empty (a
-# nested block follows). Anything the reader is not sure of raises _NotBlock.
-_LINE = re.compile(r"( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?$")
+# The part of a line before its first colon, when the line is `key: value` or `- key: value`
+# (the value a one-line scalar, or empty when a nested block follows); anything the reader is
+# not sure of raises _NotBlock. Lines are cut at the colon by str.partition and the few
+# distinct heads (indent, dash, key) are looked up in _HEADS: cheaper than a regex per line.
+_HEAD = re.compile(r"( *)(- +)?([A-Za-z_][A-Za-z0-9_]*)")
+_HEADS: dict[str, tuple | None] = {}
 # Tabs, line breaks other than \n (YAML 1.1 also breaks at \r, NEL, LS, PS), BOMs and every
-# character PyYAML's reader refuses: such files go to PyYAML for its message.
-_ODD = re.compile("[\t\r\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+# character PyYAML's reader refuses (Reader.NON_PRINTABLE): such files go to PyYAML for its
+# message. One class of the characters allowed, which is searched several times faster than
+# the two classes it replaces (tests/unit/test_load.py compares them on every code point).
+_ODD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _JSON_ESCAPE = re.compile(r'\\(?:[\\"/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]{4})')
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
 _LONE_QUOTE = re.compile(r"(?<!')'(?!')")
@@ -128,38 +133,62 @@ def _open_or_close(stack: list, pending, dash, indent: int, number: int, path: s
     return stack[-1][1], indent
 
 
+def _head(head: str):
+    """(indent, dash, key) of a line's part before its colon, or None if it is not a key's."""
+    found = _HEADS.get(head, False)
+    if found is False:
+        match = _HEAD.fullmatch(head)
+        found = (len(match.group(1)), match.group(2) or "", match.group(3)) if match else None
+        if len(_HEADS) > 4096:  # a bound for hostile input; real files have a few dozen heads
+            _HEADS.clear()
+        _HEADS[head] = found
+    return found
+
+
 def _read_block_or_raise(text: str, path: str):
     if text.startswith(("---", "%")) or _ODD.search(text):
         raise _NotBlock
     root = None
     stack: list[list] = []   # [indent of the keys, container, "map" | "seq"], innermost last
     pending = None           # (mapping, key, key indent): a `key:` whose block may follow
-    match_line = _LINE.match
+    current, current_indent = None, -1  # the innermost mapping (the top of the stack) and its keys' indent
+    heads = _HEADS
     for number, line in enumerate(text.split("\n"), 1):
-        match = match_line(line)
-        if match is None:
+        head, colon, tail = line.partition(":")
+        found = heads.get(head, False)
+        if found is False:
+            found = _head(head)
+        if found is None or not colon or (tail and tail[0] != " "):
             stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#":
                 continue  # blank line or comment
             raise _NotBlock
-        spaces, dash, key, value = match.groups()
-        indent = len(spaces)
-        top = stack[-1] if stack else None
-        if not dash and pending is None and top is not None and top[0] == indent and top[2] == "map":
-            mapping = top[1]  # the next key of the current mapping: most lines
+        indent, dash, key = found
+        if not dash and pending is None and indent == current_indent:
+            mapping = current  # the next key of the current mapping: most lines
+        elif dash and pending is None and len(stack) > 1 and stack[-2][2] == "seq" and stack[-2][0] == indent \
+                and stack[-1][0] >= indent:
+            # the next item of the current sequence: _open_or_close would close the item's mapping and open one
+            mapping = new_record(number, path)
+            stack[-2][1].append(mapping)
+            stack[-1] = [indent + len(dash), mapping, "map"]
+            current, current_indent = mapping, indent + len(dash)
         else:
-            mapping, key_indent = _open_or_close(stack, pending, dash, indent, number, path)
+            mapping, _ = _open_or_close(stack, pending, dash, indent, number, path)
             pending = None
             if mapping is None:
                 root = mapping = new_record(number, path)
                 stack.append([0, root, "map"])
-        if key in mapping.key_lines:
+            current, current_indent = stack[-1][1], stack[-1][0]  # always a mapping after _open_or_close
+        lines = mapping.key_lines
+        if key in lines:
             raise _NotBlock  # a duplicate key: PyYAML's message names both lines
-        mapping.key_lines[key] = number
+        lines[key] = number
+        value = tail.lstrip(" ")
         if not value or value[0] == "#":
             mapping[key] = None  # stays None (YAML null) unless a nested block follows
             pending = (mapping, key, indent + len(dash) if dash else indent)
-        elif value[0] == '"' and len(value) > 1 and value[-1] == '"' and '"' not in value[1:-1] and "\\" not in value:
+        elif value[0] == '"' and value.find('"', 1) == len(value) - 1 > 0 and "\\" not in value:
             mapping[key] = value[1:-1]  # the common case: a double-quoted string with nothing escaped
         else:
             mapping[key] = _scalar(value)

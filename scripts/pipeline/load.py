@@ -27,6 +27,9 @@ from scripts.pipeline.records import Record, _AliasUsed, _DuplicateKey, _Loader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CATALOGUES = {"places.yaml": "places_file", "actors.yaml": "actors_file", "events.yaml": "events_file"}
+# A catalogue holds every place, actor or event of the corpus and grows with it (events.yaml
+# is about 15 MB at 50,000 articles), so it has a limit of its own.
+MAX_CATALOGUE_BYTES = 64 * 1024 * 1024
 
 
 
@@ -34,8 +37,11 @@ CATALOGUES = {"places.yaml": "places_file", "actors.yaml": "actors_file", "event
 def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None = None):
     """Parse one file; on any problem record it and return None."""
     data = path.read_bytes() if data is None else data
-    if len(data) > MAX_FILE_BYTES:
-        problems.add(display, 1, f"file is {len(data) / 1e6:.1f} MB; annotation files are limited to {MAX_FILE_BYTES // 2**20} MB",
+    catalogue = Path(display).name in CATALOGUES and Path(display).parent.name == "annotations"
+    limit = MAX_CATALOGUE_BYTES if catalogue else MAX_FILE_BYTES
+    if len(data) > limit:
+        what = "catalogues" if catalogue else "annotation files"
+        problems.add(display, 1, f"file is {len(data) / 1e6:.1f} MB; {what} are limited to {limit // 2**20} MB",
                      "split the file or check that it is really an annotation file")
         return None
     if not data.strip():

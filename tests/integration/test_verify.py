@@ -1,5 +1,6 @@
 """verify catches every kind of tampering and names the file."""
 import json
+import re
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -8,8 +9,14 @@ import pytest
 from tests.conftest import run_cli
 
 
-@pytest.fixture
-def built(mini):
+@pytest.fixture(params=[None, 1, 3], ids=["batches", "row-by-row", "3-row-batches"])
+def built(mini, request, monkeypatch):
+    """The fixture built; verify reads its tables in batches of the default size, of one row
+    and of three rows (so that every rule also meets rows on both sides of a batch boundary)."""
+    if request.param:
+        from scripts.publish import verify_rows
+
+        monkeypatch.setattr(verify_rows, "BATCH_ROWS", request.param)
     assert run_cli("build", "--root", mini)[0] == 0
     return mini
 
@@ -149,3 +156,208 @@ def test_minimum_length_is_checked(built):
     _update(built, csv, "bytes")
     code, text = verify(built)
     assert code == 1 and "build/data/events.csv:1: summary_en is shorter than 1 character in 1 row(s), first at row 3 ('')" in text
+
+
+# Consistent forgeries of both copies. Each test rewrites a table's CSV and Parquet copies with the
+# build's own writers, then updates their sha256, size and row count in datapackage.json, as a
+# careful forger would: only the rules themselves can catch what is left.
+
+def _forge_both(built, name: str, change):
+    """Rewrite both copies of table NAME with change(table) and update hash, size and rows of each."""
+    import hashlib
+
+    from scripts.pipeline.write import write_csv, write_parquet
+
+    table = change(pq.read_table(built / f"build/data/{name}.parquet"))
+    write_csv(table, built / f"build/data/{name}.csv")
+    write_parquet(table, built / f"build/data/{name}.parquet")
+    package = json.loads((built / "datapackage.json").read_text())
+    for res in package["resources"]:
+        if res["name"] in (name, f"{name}-parquet"):
+            path = built / res["path"]
+            res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+            res["bytes" if res["format"] == "csv" else "x-bytes"] = path.stat().st_size
+            res["rows"] = table.num_rows
+    (built / "datapackage.json").write_text(json.dumps(package))
+    return table
+
+
+def _set(table: pa.Table, column: str, row: int, value) -> pa.Table:
+    values = table.column(column).to_pylist()
+    values[row] = value
+    i = table.schema.get_field_index(column)
+    return table.set_column(i, table.schema.field(i), pa.array(values, table.schema.field(i).type))
+
+
+def _problems(built) -> list[str]:
+    code, text = verify(built)
+    assert code == 1, text
+    return [line for line in text.splitlines() if not line.startswith("    hint") and not re.match(r"\d+ problem\(s\)", line)]
+
+
+def _both(problems, name, message):
+    """The message is given for the first copy (CSV) and the Parquet copy holds the same rows."""
+    assert f"build/data/{name}.csv:1: {message}" in problems, problems
+    assert not [p for p in problems if p.startswith(f"build/data/{name}.parquet")], problems
+
+
+def test_forged_dangling_reference_across_tables(built):
+    _forge_both(built, "mentions", lambda t: _set(t, "event_id", 1, "no-such-event"))
+    _both(_problems(built), "mentions",
+          "event_id not found in events.event_id (foreign key) in 1 row(s), first at row 2 ('no-such-event')")
+
+
+def test_forged_dangling_reference_within_a_table(built):
+    _forge_both(built, "events", lambda t: _set(t, "outcome_event_id", 0, "no-such-event"))
+    _both(_problems(built), "events",
+          "outcome_event_id not found in events.event_id (foreign key) in 1 row(s), first at row 1 ('no-such-event')")
+
+
+def test_forged_deletion_of_a_referenced_row(built):
+    """events loses the row that a mention and an event's outcome refer to: the references dangle."""
+    import pyarrow.compute as pc
+
+    _forge_both(built, "events", lambda t: t.filter(pc.not_equal(t.column("event_id"), "ain-al-asad-withdrawal-completed")))
+    problems = _problems(built)
+    assert ("build/data/mentions.csv:1: event_id not found in events.event_id (foreign key) in 1 row(s), first at row 3 "
+            "('ain-al-asad-withdrawal-completed')") in problems
+    assert ("build/data/events.csv:1: outcome_event_id not found in events.event_id (foreign key) in 1 row(s), "
+            "first at row 1 ('ain-al-asad-withdrawal-completed')") in problems
+
+
+def test_forged_minimum_length(built):
+    _forge_both(built, "mentions", lambda t: _set(t, "quote_en", 2, ""))
+    _both(_problems(built), "mentions", "quote_en is shorter than 1 character in 1 row(s), first at row 3 ('')")
+
+
+def test_forged_maximum_length(built):
+    long_id = "b-m2-" + "x" * 120  # still the last id in key order, still matching the id pattern
+    _forge_both(built, "mentions", lambda t: _set(t, "mention_id", 3, long_id))
+    shown = repr(long_id)[:57] + "..."  # a long value is cut short in the message
+    _both(_problems(built), "mentions", f"mention_id is longer than 120 characters in 1 row(s), first at row 4 ({shown})")
+
+
+def test_forged_unique_key_tuple(built):
+    """A second mention of the same event at the same offsets of the same source, under a new id."""
+    def duplicate_last(t):
+        return pa.concat_tables([t, _set(t.slice(3, 1), "mention_id", 0, "b-m3")])
+
+    _forge_both(built, "mentions", duplicate_last)
+    shown = repr(("outlet-b-2026-01-19", 190, 235, "ain-al-asad-closure-plan"))[:57] + "..."
+    _both(_problems(built), "mentions",
+          f"unique key source_id/char_start/char_end/event_id has duplicate values in 2 row(s), first at row 4 ({shown})")
+
+
+def test_forged_repeated_primary_key(built):
+    _forge_both(built, "places", lambda t: pa.concat_tables([t.slice(0, 1), t]))
+    _both(_problems(built), "places", "primary key place_id has duplicate values in 2 row(s), first at row 1 ('ain-al-asad-air-base')")
+
+
+def test_forged_required_value(built):
+    _forge_both(built, "events", lambda t: _set(t.cast(pa.schema([f.with_nullable(True) for f in t.schema])),
+                                                "summary_en", 1, None))
+    _both(_problems(built), "events", "summary_en is empty in 1 row(s), first at row 2")
+
+
+def test_forged_vocabulary(built):
+    _forge_both(built, "places", lambda t: _set(t, "kind", 1, "planet"))
+    _both(_problems(built), "places", "kind outside its vocabulary in 1 row(s), first at row 2 ('planet')")
+
+
+def test_forged_pattern(built):
+    _forge_both(built, "mentions", lambda t: _set(t, "mention_id", 3, "b-m2_"))
+    _both(_problems(built), "mentions", "mention_id does not match ^[a-z0-9]+(?:-[a-z0-9]+)*$ in 1 row(s), first at row 4 ('b-m2_')")
+
+
+def test_forged_bounds(built):
+    _forge_both(built, "places", lambda t: _set(_set(t, "latitude", 0, -91.0), "longitude", 1, 181.0))
+    problems = _problems(built)
+    _both(problems, "places", "latitude below -90 in 1 row(s), first at row 1 (-91.0)")
+    _both(problems, "places", "longitude above 180 in 1 row(s), first at row 2 (181.0)")
+
+
+def test_forged_type_in_the_csv(built):
+    """A number column holding text: the CSV cannot be read with its schema."""
+    path = built / "build/data/places.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",33.7856,", ",north,"), encoding="utf-8")
+    _update(built, path, "bytes")
+    problems = _problems(built)
+    assert [p for p in problems if p.startswith("build/data/places.csv:1: cannot be read as csv with its schema")], problems
+
+
+def test_forged_extra_column(built):
+    _forge_both(built, "places", lambda t: t.append_column("secret", pa.array(["x"] * t.num_rows)))
+    problems = _problems(built)
+    assert ("build/data/places.csv:1: header has columns the schema does not list: secret "
+            "(the header must be the schema's field names in order)") in problems
+
+
+def test_forged_swapped_columns(built):
+    """name_en and name_ar change places in both copies: every value still meets every rule of its column."""
+    def swap(t):
+        names = t.column_names
+        i, j = names.index("name_en"), names.index("name_ar")
+        names[i], names[j] = names[j], names[i]
+        return t.select(names)
+
+    _forge_both(built, "places", swap)
+    problems = _problems(built)
+    assert ("build/data/places.csv:1: header lists the schema's columns in another order: name_ar, name_en where the schema "
+            "has name_en, name_ar (the header must be the schema's field names in order)") in problems
+    assert "build/data/places.parquet:1: columns or types differ from the schema in datapackage.json" in problems
+
+
+def test_forged_missing_column(built):
+    _forge_both(built, "places", lambda t: t.drop_columns(["note"]))
+    problems = _problems(built)
+    assert ("build/data/places.csv:1: header lacks columns of the schema: note "
+            "(the header must be the schema's field names in order)") in problems
+
+
+def _drop_resources(built, name: str, files: bool):
+    package = json.loads((built / "datapackage.json").read_text())
+    package["resources"] = [r for r in package["resources"] if r["name"] not in (name, f"{name}-parquet")]
+    (built / "datapackage.json").write_text(json.dumps(package))
+    if files:
+        for fmt in ("csv", "parquet"):
+            (built / f"build/data/{name}.{fmt}").unlink()
+
+
+def test_table_removed_with_its_files(built):
+    """names is referenced by no other table: only the schema set says the package must have it."""
+    _drop_resources(built, "names", files=True)
+    problems = _problems(built)
+    assert problems == [
+        "datapackage.json:1: no resource for table names (schemas/names.schema.json), CSV copy: the package lacks a table",
+        "datapackage.json:1: no resource for table names (schemas/names.schema.json), Parquet copy: the package lacks a table"]
+
+
+def test_table_removed_but_its_files_kept(built):
+    _drop_resources(built, "names", files=False)
+    problems = _problems(built)
+    assert "build/data/names.csv:1: a data file that datapackage.json does not describe" in problems
+    assert "build/data/names.parquet:1: a data file that datapackage.json does not describe" in problems
+
+
+def test_one_copy_removed_with_its_file(built):
+    package = json.loads((built / "datapackage.json").read_text())
+    package["resources"] = [r for r in package["resources"] if r["name"] != "events-parquet"]
+    (built / "datapackage.json").write_text(json.dumps(package))
+    (built / "build/data/events.parquet").unlink()
+    assert _problems(built) == [
+        "datapackage.json:1: no resource for table events (schemas/events.schema.json), Parquet copy: the package lacks a table"]
+
+
+def test_weakened_schema_in_the_descriptor(built):
+    """A forger who drops a foreign key from the descriptor's schemas to hide a dangling reference."""
+    _forge_both(built, "mentions", lambda t: _set(t, "event_id", 1, "no-such-event"))
+    package = json.loads((built / "datapackage.json").read_text())
+    for res in package["resources"]:
+        if res["name"].startswith("mentions"):
+            res["schema"]["foreignKeys"] = [fk for fk in res["schema"]["foreignKeys"] if fk["fields"] != ["event_id"]]
+    (built / "datapackage.json").write_text(json.dumps(package))
+    problems = _problems(built)
+    assert ("build/data/mentions.csv:1: its schema in datapackage.json differs from schemas/mentions.schema.json "
+            "(foreignKeys)") in problems
+    assert ("build/data/mentions.parquet:1: its schema in datapackage.json differs from schemas/mentions.schema.json "
+            "(foreignKeys)") in problems

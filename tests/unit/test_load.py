@@ -209,3 +209,34 @@ def test_messages_count_list_items_from_one_and_name_them_by_id(mini):
     code, _, err = run_cli("check", "--root", mini)
     assert code == 1 and "mentions[2] (outlet-a-2025-08-19-m02).modality: 7 is not of type 'string'" in err
     assert "mentions.1" not in err
+
+
+def test_odd_characters_are_those_pyyaml_refuses_or_breaks_lines_at():
+    """The line reader's one character class gives up on exactly the characters of the two
+    classes it replaces: tabs, YAML 1.1's other line breaks, BOMs, and what PyYAML's reader refuses."""
+    import re
+
+    import yaml
+
+    from scripts.pipeline.block_yaml import _ODD
+
+    reference = re.compile("[\t\r\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in _ODD.finditer(text)] == [m.start() for m in reference.finditer(text)]
+
+
+def test_catalogues_have_a_larger_size_limit_than_source_files(tmp_path):
+    """A catalogue grows with the corpus (every actor, place and event); a source file does not."""
+    from scripts.errors import Collector
+    from scripts.pipeline.load import MAX_CATALOGUE_BYTES, MAX_FILE_BYTES, parse_yaml
+
+    padded = ("events:\n  - event_id: \"x\"\n" + "#" + "x" * (MAX_FILE_BYTES + 10) + "\n").encode()
+    problems = Collector()
+    assert parse_yaml(tmp_path / "events.yaml", "annotations/events.yaml", problems, padded) == {"events": [{"event_id": "x"}]}
+    assert not problems.problems
+    assert parse_yaml(tmp_path / "a.yaml", "annotations/sources/events.yaml", problems, padded) is None
+    assert [p.message for p in problems.problems] == [f"file is {len(padded) / 1e6:.1f} MB; annotation files are limited to 5 MB"]
+    problems = Collector()
+    huge = b"events: []\n#" + b"x" * MAX_CATALOGUE_BYTES + b"\n"
+    assert parse_yaml(tmp_path / "events.yaml", "annotations/events.yaml", problems, huge) is None
+    assert [p.message for p in problems.problems] == [f"file is {len(huge) / 1e6:.1f} MB; catalogues are limited to 64 MB"]

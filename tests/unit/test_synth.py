@@ -114,19 +114,26 @@ def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
     for run in results["runs"].values():
         for arrow in ("load", "locate", "tables", "validate", "write", "package"):
             assert run["arrows"][arrow] >= 0
-        for key in ("build_seconds", "rows_per_second", "peak_rss_mib", "pyarrow_floor_seconds", "verify_seconds",
-                    "frictionless_seconds", "build_over_frictionless", "verify_over_frictionless", "write_over_floor"):
+        for measured in ("build", "verify", "db", "frictionless", "rebuild"):  # every side measured the same way
+            for key in ("wall_seconds", "cpu_seconds", "tree_peak_pss_mib"):
+                assert isinstance(run[measured][key], float) and run[measured][key] > 0, (measured, key)
+        for key in ("rows_per_second", "floor_seconds", "write_over_floor"):
             assert isinstance(run[key], (int, float)) and run[key] > 0, key
+        for ratio in ("build_wall", "build_cpu", "verify_wall", "verify_cpu"):
+            assert run["ratios"][ratio] > 0, ratio
+        assert run["ratios"]["build_cpu"] == run["build"]["cpu_seconds"] / run["frictionless"]["cpu_seconds"]
         assert run["frictionless"]["valid"] and run["frictionless"]["errors"] == 0, run["frictionless"]["first_errors"]
         assert run["frictionless"]["rows_validated"] == run["rows_total"]
         assert not run["failures"]
         assert run["rows"]["sources"] == run["articles"]
-    assert isinstance(results["scaling_exponent"]["build"], float)
-    assert results["rebuild"]["seconds"] > 0 and results["rebuild"]["articles"] == 3
+        assert run["rebuild"]["files_read"] == 1
+    assert isinstance(results["scaling"]["build CPU"]["2-3"], float)
     assert set(results["goals"]) == set(bench.GOALS)
+    assert all(g["met"] is None and "not run" in g["note"] for g in results["goals"].values())  # no 10k or 50k run
     assert not (tmp_path / "b" / "corpus-2").exists()  # removed unless --keep
     page = (tmp_path / "page.md").read_text(encoding="utf-8")
-    assert page.startswith("# Benchmark\n") and results["finished"] in page and "| rebuild seconds |" in page
+    assert page.startswith("# Benchmark\n") and results["finished"] in page
+    assert "| rebuild after one edit, process wall s |" in page and "| **build ÷ frictionless, CPU** |" in page
     assert page.count("\n# ") == 0  # one title: the run's own heading is left out
 
 
