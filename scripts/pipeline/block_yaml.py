@@ -14,6 +14,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from scripts.pipeline.records import _Loader, new_record
+from scripts.pipeline.values import MAX_DEPTH
 
 # `key: value` or `- key: value` on one line; the value is a one-line scalar or empty (a
 # nested block follows). Anything the reader is not sure of raises _NotBlock.
@@ -31,6 +32,12 @@ _constructor = SafeConstructor()
 
 class _NotBlock(Exception):
     """The file uses YAML beyond the simple block subset: PyYAML reads it."""
+
+
+@lru_cache(maxsize=4096)
+def _string_key(key: str) -> bool:
+    """Does PyYAML read this key as a string? (`null`, `true`, `yes`, `on`... it does not.)"""
+    return _resolver.resolve(yaml.ScalarNode, key, (True, False)) == _STR
 
 
 @lru_cache(maxsize=65536)
@@ -153,8 +160,8 @@ def _read_block_or_raise(text: str, path: str):
             if mapping is None:
                 root = mapping = new_record(number, path)
                 stack.append([0, root, "map"])
-        if key in mapping.key_lines:
-            raise _NotBlock  # a duplicate key: PyYAML's message names both lines
+        if key in mapping.key_lines or not _string_key(key) or len(stack) > MAX_DEPTH:
+            raise _NotBlock  # a duplicate or non-string key, or deep nesting: PyYAML's path reports it
         mapping.key_lines[key] = number
         if not value or value[0] == "#":
             mapping[key] = None  # stays None (YAML null) unless a nested block follows

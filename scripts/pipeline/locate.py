@@ -18,6 +18,7 @@ import ahocorasick
 
 from scripts.arabic import fold_char
 from scripts.errors import Collector
+from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.pipeline.records import Record
 
 
@@ -35,12 +36,14 @@ def quoted_records(doc: Record) -> list[Record]:
 
 
 def read_article(root: Path, rel: str, record: Record, problems: Collector) -> Article | None:
-    path = Path(root) / rel
-    if not path.is_file():
-        problems.add(record.path, record.line_of("article_path"), f"article file {rel} does not exist",
-                     "article_path is relative to the project root, e.g. articles/004_885af484abd95487.txt")
+    """The article a source names: a regular file inside articles/ (inputs.py), checked
+    before a byte of it is read."""
+    try:
+        data = read_input(root, rel, "articles")
+    except InputProblem as e:
+        problems.add(record.path, record.line_of("article_path"), f"article file {e}",
+                     e.hint or "article_path is relative to the project root, e.g. articles/004_885af484abd95487.txt")
         return None
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != record.get("article_sha256"):
         problems.add(record.path, record.line_of("article_sha256"),
