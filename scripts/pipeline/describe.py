@@ -7,11 +7,12 @@ row count, so a user can verify every file.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
-from scripts.errors import Collector
+from scripts.errors import Collector, DataError
 from scripts.metadata import TABLE_ORDER, load_tables
 from scripts.paths import SCHEMA_DIR
 from scripts.pipeline.write import Staged
@@ -31,6 +32,14 @@ def version(root: Path) -> str:
                 return match.group(1)
     problems.add("CHANGELOG.md", 1, "no release heading like '## 2026.11.23' found")
     problems.raise_if_any()
+
+
+def release_date(root: Path) -> dt.date | None:
+    """The release date (the version, from CHANGELOG.md), None if there is no release heading."""
+    try:
+        return dt.date(*map(int, version(root).split(".")))
+    except (DataError, ValueError, OSError):
+        return None
 
 
 def changelog_entry(root: Path) -> str:

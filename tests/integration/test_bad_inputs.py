@@ -107,11 +107,17 @@ CASES = [
          "carriage return (CR) without a line feed"),
     Case("long-quote", A, "    quote: آخر جندي سيغادر قاعدة عين الأسد يوم 15 أيلول 2025\n", "    quote: " + "ب" * 100_000 + "\n",
          "is 100,000 characters long"),
+    # dates
+    Case("arabic-indic-digits", E, '    date: "2025-08-18"', '    date: "٢٠٢٥-٠٨-١٨"', "ASCII, with the digits 0-9"),
+    Case("published-after-release", A, '  published: "2025-08-19"', '  published: "2027-08-19"', "after the release date 2026-11-23"),
     # files and ids
     Case("source-named-unlike-its-id", A, "  source_id: outlet-a-2025-08-19\n", "  source_id: outlet-a-2025-08-20\n",
          "does not match the file name outlet-a-2025-08-19.yaml"),
     Case("article-outside-articles", B, "  article_path: articles/b.txt\n", "  article_path: articles/../annotations/places.yaml\n",
          "is not a path inside articles/"),
+    Case("unclaimed-article", "articles/c.txt", None, "نص\n", "no source file claims this article", 1),
+    Case("outcome-cycle", E, '    date: "2026-01-16"\n', '    date: "2026-01-16"\n    outcome_event_id: ain-al-asad-closure-plan\n',
+         "outcome_event_id makes a cycle: ain-al-asad-closure-plan -> ain-al-asad-withdrawal-completed -> ain-al-asad-closure-plan", 9),
 ]
 
 

@@ -172,3 +172,21 @@ def test_an_empty_sources_folder_is_one_message(root):
     p = one_problem(root, before)
     assert (p["path"], p["line"]) == ("annotations/sources", 1)
     assert p["message"] == "no source files: annotations/sources/ is empty or missing"
+
+
+def test_a_derived_from_cycle_across_two_files(root):
+    before = snapshot(root)
+    for path, other in ((A, "outlet-b-2026-01-19"), (B, "outlet-a-2025-08-19")):
+        text = (root / path).read_text(encoding="utf-8")
+        (root / path).write_text(text.replace("  language: ar\n", f"  language: ar\n  derived_from: {other}\n"), encoding="utf-8")
+    p = one_problem(root, before)
+    assert (p["path"], p["line"]) == (A, 8)
+    assert p["message"] == "derived_from makes a cycle: outlet-a-2025-08-19 -> outlet-b-2026-01-19 -> outlet-a-2025-08-19"
+
+
+def test_a_self_derivation_is_one_message(root):
+    before = snapshot(root)
+    text = (root / A).read_text(encoding="utf-8")
+    (root / A).write_text(text.replace("  language: ar\n", "  language: ar\n  derived_from: outlet-a-2025-08-19\n"), encoding="utf-8")
+    p = one_problem(root, before)
+    assert (p["path"], p["line"], p["message"]) == (A, 8, "a source cannot derive from itself")
