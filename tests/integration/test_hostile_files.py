@@ -190,3 +190,28 @@ def test_a_self_derivation_is_one_message(root):
     (root / A).write_text(text.replace("  language: ar\n", "  language: ar\n  derived_from: outlet-a-2025-08-19\n"), encoding="utf-8")
     p = one_problem(root, before)
     assert (p["path"], p["line"], p["message"]) == (A, 8, "a source cannot derive from itself")
+
+
+def test_a_long_quote_that_is_not_found_is_explained_quickly_and_briefly(root):
+    """A 10,000-character quote (the longest allowed) that is nowhere in a 25,000-character
+    article: the explanation compares a bounded part of it (it took minutes), and the message
+    shows an excerpt, not the passage."""
+    import hashlib
+    import time
+
+    path = root / "articles/a.txt"
+    longer = path.read_text(encoding="utf-8") + (REPO / "articles/003_8179eba3ceb881ee.txt").read_text(encoding="utf-8") * 3
+    path.write_text(longer, encoding="utf-8")
+    quote = longer[200:10_200].replace("ر", "ز")
+    text = (root / A).read_text(encoding="utf-8")
+    old = "    quote: آخر جندي سيغادر قاعدة عين الأسد يوم 15 أيلول 2025\n"
+    text = text.replace(old, f"    quote: {json.dumps(quote, ensure_ascii=False)}\n")
+    text = text.replace("6a37e99d03a747c0366d8585a172063724b0fd53ce579b62e83f7423a682986c", hashlib.sha256(path.read_bytes()).hexdigest())
+    (root / A).write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    code, out, err = run_cli("check", "--root", root, "--format", "json")
+    assert time.perf_counter() - started < 10
+    assert code == 1
+    messages = [p for p in json.loads(out) if p["path"] == A and p["line"] == 16]
+    assert len(messages) == 1 and "quote not found" in messages[0]["message"], out
+    assert len(messages[0]["message"]) < 400 and len(messages[0]["hint"]) < 2000
