@@ -5,6 +5,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from scripts.pipeline.generation import manifest_path
 from tests.conftest import run_cli
 
 
@@ -17,6 +18,12 @@ def built(mini):
 def verify(root):
     code, out, err = run_cli("verify", "--root", root)
     return code, out + err
+
+
+def _resource(package, path):
+    """The resource of a file as the project folder names it (build/data/...); the published
+    manifest names it relative to itself (data/...)."""
+    return next(r for r in package["resources"] if f"build/{r['path']}" == path)
 
 
 def test_clean_build_verifies(built):
@@ -52,14 +59,14 @@ def test_row_count_and_constraints_are_checked(built):
     """A consistent forgery (hash and size updated) still fails on the data itself."""
     path = built / "build/data/places.csv"
     path.write_text(path.read_text(encoding="utf-8").replace('"country"', '"planet"'), encoding="utf-8")
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     res = next(r for r in package["resources"] if r["path"].endswith("places.csv"))
     import hashlib
 
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res["bytes"] = path.stat().st_size
     res["rows"] = 3
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     code, text = verify(built)
     assert code == 1 and "has 2 rows, datapackage.json says 3" in text and "kind outside its vocabulary" in text
 
@@ -74,11 +81,11 @@ def test_parquet_that_differs_from_its_csv_copy_is_caught(built):
     table = table.set_column(table.schema.get_field_index("value"), table.schema.field("value"),
                              pa.array([(v or 0) + 1 for v in values], pa.float64()))
     pq.write_table(table, path)
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     res = next(r for r in package["resources"] if r["path"].endswith("figures.parquet"))
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res["x-bytes"] = path.stat().st_size
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     code, text = verify(built)
     assert code == 1 and "build/data/figures.parquet:1: holds other rows than its CSV copy" in text
 
@@ -89,11 +96,11 @@ def _forge(built, name: str, table: pa.Table):
 
     path = built / f"build/data/{name}.parquet"
     pq.write_table(table, path)
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     res = next(r for r in package["resources"] if r["path"].endswith(f"{name}.parquet"))
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res["x-bytes"] = path.stat().st_size
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
 
 
 def test_repeated_and_unordered_keys_are_caught(built):
@@ -109,11 +116,11 @@ def test_repeated_and_unordered_keys_are_caught(built):
 def _update(built, path, size_key: str):
     import hashlib
 
-    package = json.loads((built / "datapackage.json").read_text())
-    res = next(r for r in package["resources"] if r["path"] == path.relative_to(built).as_posix())
+    package = json.loads(manifest_path(built).read_text())
+    res = _resource(package, path.relative_to(built).as_posix())
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res[size_key] = path.stat().st_size
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
 
 
 def test_dangling_foreign_key_in_both_copies_is_caught(built):
