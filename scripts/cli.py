@@ -8,10 +8,12 @@ import argparse
 import importlib
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from scripts.atomic import Busy, build_lock
 from scripts.errors import DataError
+from scripts.pipeline.generation import RootManifestNotWritten
 
 
 def _cmd_check(args):
@@ -31,10 +33,19 @@ def _cmd_build(args):
 
 
 def _cmd_verify(args):
+    from scripts.pipeline.generation import manifest_path
     from scripts.publish.verify import verify
 
-    descriptor = Path(args.descriptor) if args.descriptor else args.root / "datapackage.json"
-    files, articles = verify(descriptor, args.articles)
+    if args.descriptor:
+        descriptor = Path(args.descriptor)
+        files, articles = verify(descriptor, args.articles)
+    else:  # the published generation's manifest: the one that always agrees with build/data
+        descriptor = manifest_path(args.root)
+        try:
+            files, articles = verify(descriptor, args.articles or args.root / "articles")
+        except DataError as e:  # name the files as they are seen from the project folder
+            raise DataError([replace(p, path=f"build/{p.path}") if p.path.startswith("data/") else p
+                             for p in e.problems]) from None
     print(f"ok: {len(files)} files match {descriptor}" + (f"; every quote matches its article ({articles} articles)" if articles else ""))
 
 
@@ -223,7 +234,7 @@ def main(argv=None) -> int:
     except DataError as e:
         print(e.render(args.format), file=sys.stderr if args.format == "text" else sys.stdout)
         return 1
-    except Busy as e:
+    except (Busy, RootManifestNotWritten) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # a full disk, a folder that cannot be written...: one line, not a traceback

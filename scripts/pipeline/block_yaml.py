@@ -14,6 +14,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from scripts.pipeline.records import _Loader, new_record
+from scripts.pipeline.values import MAX_DEPTH
 
 # The part of a line before its first colon, when the line is `key: value` or `- key: value`
 # (the value a one-line scalar, or empty when a nested block follows); anything the reader is
@@ -36,6 +37,12 @@ _constructor = SafeConstructor()
 
 class _NotBlock(Exception):
     """The file uses YAML beyond the simple block subset: PyYAML reads it."""
+
+
+@lru_cache(maxsize=4096)
+def _string_key(key: str) -> bool:
+    """Does PyYAML read this key as a string? (`null`, `true`, `yes`, `on`... it does not.)"""
+    return _resolver.resolve(yaml.ScalarNode, key, (True, False)) == _STR
 
 
 @lru_cache(maxsize=65536)
@@ -181,8 +188,8 @@ def _read_block_or_raise(text: str, path: str):
                 stack.append([0, root, "map"])
             current, current_indent = stack[-1][1], stack[-1][0]  # always a mapping after _open_or_close
         lines = mapping.key_lines
-        if key in lines:
-            raise _NotBlock  # a duplicate key: PyYAML's message names both lines
+        if key in lines or not _string_key(key) or len(stack) > MAX_DEPTH:
+            raise _NotBlock  # a duplicate or non-string key, or deep nesting: PyYAML's path reports it
         lines[key] = number
         value = tail.lstrip(" ")
         if not value or value[0] == "#":

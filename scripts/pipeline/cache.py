@@ -32,9 +32,9 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from scripts.atomic import remove_leftovers, staging_path, swap_in
-from scripts.hashing import sha256_file
 from scripts.metadata import load_tables
 from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
+from scripts.pipeline.inputs import hash_input
 from scripts.pipeline.tables import with_origin
 
 # The code that decides a file's rows and its row checks (with the schemas and library versions):
@@ -66,9 +66,10 @@ class FileInfo:
 
 def settled_stat(path: Path) -> str | None:
     """The stat of a file that says it is unchanged, taken before reading it; None if it may
-    still be changing (modified or changed less than SETTLED_NS ago) or is missing."""
+    still be changing (modified or changed less than SETTLED_NS ago) or is missing. A link
+    is not followed: its own stat never matches the regular file recorded."""
     try:
-        st = os.stat(path)
+        st = os.lstat(path)
     except OSError:
         return None
     if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - SETTLED_NS:
@@ -85,19 +86,14 @@ def version() -> str:
     return digest.hexdigest()
 
 
-def sha256_bytes(path) -> str | None:
-    """sha256 of a file, None if it cannot be read (missing: the file is then read again)."""
-    try:
-        return sha256_file(path)
-    except OSError:
-        return None
-
-
-def _sha256_all(paths: list[Path]) -> list[str | None]:
-    """sha256 of many files, in threads (hashlib releases the GIL), a few hundred per task."""
-    chunks = [paths[i:i + 256] for i in range(0, len(paths), 256)]
+def _sha256_all(root: Path, files: list[tuple[str, str]]) -> list[str | None]:
+    """sha256 of many input files (path, its folder), in threads (hashlib releases the GIL), a
+    few hundred per task; None for one that is not a regular file of its folder or cannot be
+    read (inputs.py: checked before it is opened for reading, so a FIFO never blocks): it is
+    then read again, and the reading reports it."""
+    chunks = [files[i:i + 256] for i in range(0, len(files), 256)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return [digest for chunk in pool.map(lambda c: [sha256_bytes(p) for p in c], chunks) for digest in chunk]
+        return [digest for chunk in pool.map(lambda c: [hash_input(root, *f) for f in c], chunks) for digest in chunk]
 
 
 def cache_dir(root: Path) -> Path:
@@ -143,11 +139,11 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
                   if display in known and known[display].kind == kind]
     recorded = {info.article_path: info for _, info in candidates if info.article_path is not None}
     names = sorted(recorded)
-    base = str(root)
-    article = dict(zip(names, _same_content([(os.path.join(base, a), recorded[a].article_sha256, recorded[a].article_stat)
-                                              for a in names])))
+    article = dict(zip(names, _same_content(root, [(a, "articles", recorded[a].article_sha256, recorded[a].article_stat)
+                                                   for a in names])))
     hits = {}
-    for (_, info), (same, stat) in zip(candidates, _same_content([(p, i.sha256, i.stat) for p, i in candidates])):
+    for (_, info), (same, stat) in zip(candidates, _same_content(root, [(i.path, "annotations", i.sha256, i.stat)
+                                                                        for _, i in candidates])):
         if same and (info.article_path is None or article[info.article_path][0]):
             article_stat = article[info.article_path][1] if info.article_path else None
             if (stat, article_stat) != (info.stat, info.article_stat):  # settled since: remember the new stat
@@ -156,16 +152,18 @@ def unchanged(root: Path, jobs, known: dict[str, FileInfo]) -> dict[str, FileInf
     return hits
 
 
-def _same_content(files: list[tuple[Path, str, str | None]]) -> list[tuple[bool, str | None]]:
-    """Per (path, recorded sha256, recorded stat): (is the file the same, its settled stat
-    now). By its stat where one was recorded and still matches; by hashing it otherwise."""
+def _same_content(root: Path, files: list[tuple[str, str, str, str | None]]) -> list[tuple[bool, str | None]]:
+    """Per (path, its folder, recorded sha256, recorded stat): (is the file the same, its
+    settled stat now). By its stat where one was recorded and still matches; by hashing it
+    otherwise."""
     out = []
-    for path, _, stat in files:
-        now = settled_stat(path)
+    base = str(root)
+    for rel, _, _, stat in files:
+        now = settled_stat(os.path.join(base, rel))
         out.append((stat is not None and now == stat, now))
     rest = [i for i, (same, _) in enumerate(out) if not same]
-    for i, digest in zip(rest, _sha256_all([files[i][0] for i in rest])):
-        out[i] = (digest is not None and digest == files[i][1], out[i][1])
+    for i, digest in zip(rest, _sha256_all(root, [files[i][:2] for i in rest])):
+        out[i] = (digest is not None and digest == files[i][2], out[i][1])
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 
 from edtf import parse_edtf, struct_time_to_date
@@ -17,7 +18,7 @@ class DateProblem(ValueError):
 # every annotation. It is read here directly: the edtf package's parser takes about 10 ms
 # a value, which dominates a large build. Everything else (uncertainty, seasons,
 # unspecified digits, open intervals) goes to the edtf package.
-_SIMPLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?)?)?)?")
+_SIMPLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?)?)?)?", re.ASCII)
 
 
 def _simple(value: str):
@@ -47,6 +48,10 @@ def _edtf(value: str):
 @lru_cache(maxsize=65536)
 def bounds(value: str) -> tuple[dt.date, dt.date, str]:
     """(start, end, precision) of an EDTF value; raises DateProblem with a readable reason."""
+    odd = next((ch for ch in value if not ("\x20" <= ch < "\x7f")), None)
+    if odd is not None:  # Arabic-Indic digits read as numbers in Python: refused before any parser sees them
+        raise DateProblem(f"'{value}' is not a valid EDTF date (it has U+{ord(odd):04X} "
+                          f"{unicodedata.name(odd, 'a control character')}: dates are written in ASCII, with the digits 0-9)")
     try:
         parts = value.split("/")
         simple = [_simple(p) for p in parts] if len(parts) <= 2 else [None]

@@ -7,13 +7,16 @@ row count, so a user can verify every file.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
-from scripts.errors import Collector
+from scripts.errors import Collector, DataError
+from scripts.faults import checkpoint
 from scripts.metadata import TABLE_ORDER, load_tables
 from scripts.paths import SCHEMA_DIR
+from scripts.pipeline.generation import MANIFEST, json_bytes
 from scripts.pipeline.write import Staged
 
 FORMATS = {"csv": ("text/csv", ""), "parquet": ("application/vnd.apache.parquet", "-parquet")}
@@ -31,6 +34,14 @@ def version(root: Path) -> str:
                 return match.group(1)
     problems.add("CHANGELOG.md", 1, "no release heading like '## 2026.11.23' found")
     problems.raise_if_any()
+
+
+def release_date(root: Path) -> dt.date | None:
+    """The release date (the version, from CHANGELOG.md), None if there is no release heading."""
+    try:
+        return dt.date(*map(int, version(root).split(".")))
+    except (DataError, ValueError, OSError):
+        return None
 
 
 def changelog_entry(root: Path) -> str:
@@ -70,8 +81,9 @@ def resource(name: str, fmt: str, path: Path, rel: str, rows: int, sha256: str) 
     return res
 
 
-def describe(staged: Staged, data_prefix: str = "build/data") -> Staged:
-    """Write datapackage.json for the staged data into the staging folder."""
+def describe(staged: Staged, data_prefix: str = "data") -> Staged:
+    """Write datapackage.json for the staged data into the staging folder, beside data/ (paths
+    data/...: the layout of a generation and of a release archive; generation.py)."""
     base = json.loads((SCHEMA_DIR / "package.json").read_text(encoding="utf-8"))
     base["version"] = version(staged.root)
     sources = staged.tables["sources"].select(["outlet_en", "article_path"]).to_pylist()
@@ -81,5 +93,6 @@ def describe(staged: Staged, data_prefix: str = "build/data") -> Staged:
                  staged.tables[name].num_rows, staged.sha256[f"{name}.{fmt}"])
         for fmt in FORMATS for name in TABLE_ORDER
     ]
-    (staged.folder / "datapackage.json").write_text(json.dumps(base, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    checkpoint("describe", staged.folder / MANIFEST)
+    (staged.folder / MANIFEST).write_bytes(json_bytes(base))
     return staged

@@ -1,8 +1,11 @@
 """Arrow 1, load: annotation YAML -> plain records that remember their file and line.
 
-YAML is read safely: no tags beyond plain data, no aliases, no duplicate keys, a size
-limit, strict UTF-8 without a byte-order mark. Each file is checked against
-schemas/annotation.schema.json. Every problem in every file is collected.
+YAML is read safely: no tags beyond plain data, no aliases, no duplicate keys, keys that
+are strings, a size limit, strict UTF-8 without a byte-order mark, line breaks that every
+editor counts alike, a bounded nesting depth (checked on the YAML events, before a node is
+built). Every value then meets the rules of values.py (finite numbers, bounded strings
+without control characters) and each file its part of schemas/annotation.schema.json, with
+`integer` meaning an integer (2.0 is not one). Every problem in every file is collected.
 
 The unit is one file: scripts/pipeline/runner.py runs load -> locate -> tables per file,
 over the available cores. Most files are read by the line reader of block_yaml.py, the
@@ -12,26 +15,65 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
 import fastjsonschema
+import jsonschema
 import yaml
 from jsonschema import Draft202012Validator
 
 from scripts.errors import Collector
 from scripts.metadata import annotation_schema
 from scripts.pipeline.block_yaml import _read_block
-from scripts.pipeline.records import Record, _AliasUsed, _DuplicateKey, _Loader
+from scripts.pipeline.inputs import InputProblem, read_input
+from scripts.pipeline.listing import CATALOGUES, annotation_files, file_kind  # noqa: F401 - callers import them from here
+from scripts.pipeline.records import Record, _AliasUsed, _DuplicateKey, _KeyNotString, _Loader
+from scripts.pipeline.values import MAX_DEPTH, check_values
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-CATALOGUES = {"places.yaml": "places_file", "actors.yaml": "actors_file", "events.yaml": "events_file"}
 # A catalogue holds every place, actor or event of the corpus and grows with it (events.yaml
 # is about 15 MB at 50,000 articles), so it has a limit of its own.
 MAX_CATALOGUE_BYTES = 64 * 1024 * 1024
+# Line breaks YAML knows and most editors do not (or not alike): with them, YAML's line numbers
+# would not be the editor's, and a break inside a quoted value would change the value.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0085 NEXT LINE",
+                "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+_NEST = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_UNNEST = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+def _odd_line_break(text: str, display: str, problems: Collector) -> bool:
+    """Report the first line break other than LF and CRLF (with how many there are)."""
+    found = _ODD_BREAK.search(text)
+    if found is None:
+        return False
+    count = len(_ODD_BREAK.findall(text))
+    more = f" ({count - 1} more in the file)" if count > 1 else ""
+    problems.add(display, text.count("\n", 0, found.start()) + 1,
+                 f"line ends with {_BREAK_NAMES[found.group()]}{more}",
+                 "YAML counts it as a line break and most editors do not, so lines would be numbered differently: "
+                 "save the file with LF (or CRLF) line endings")
+    return True
+
+
+def _too_deep(text: str) -> int | None:
+    """Line of the first mapping or list nested deeper than MAX_DEPTH, from the parser's
+    events (no nodes built: PyYAML builds them recursively); None if none or unparseable."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NEST):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, _UNNEST):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # yaml.load below reports it
+    return None
 
 
 def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None = None):
@@ -57,14 +99,24 @@ def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None
         problems.add(display, line, f"bytes are not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})",
                      "save the file as UTF-8")
         return None
+    if _odd_line_break(text, display, problems):
+        return None
     block = _read_block(text, display)
     if block is not None:
         return block
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.add(display, deep, f"values nest more than {MAX_DEPTH} levels deep",
+                     "an annotation file is lists of records of plain values")
+        return None
     try:
         return _stamp(yaml.load(text, Loader=_Loader), display)  # noqa: S506 - _Loader is a SafeLoader subclass
     except _DuplicateKey as e:
         problems.add(display, e.line, f"duplicate key '{e.key}' (first at line {e.first_line})",
                      "YAML keeps only the last value of a repeated key; remove one of them")
+    except _KeyNotString as e:
+        problems.add(display, e.line, f"mapping key {e.shown} is not a string",
+                     "keys are field names such as place_id; YAML reads 1, true or null as a number, boolean or null")
     except _AliasUsed as e:
         problems.add(display, _alias_line(text, e.mark.line + 1), "YAML aliases and merge keys (*name, <<) are not allowed",
                      "write the value out in full")
@@ -152,9 +204,17 @@ def where_in(doc, path) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _schema_problems(doc, validator, display, problems: Collector):
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
+
+
+def _schema_problems(doc, validator, display, problems: Collector, reported: set = frozenset()):
+    """jsonschema's errors as messages, but none on a value values.py has reported already."""
     for error in validator.iter_errors(doc):
         path = list(error.absolute_path)
+        if any(tuple(path[:n]) in reported for n in range(len(path) + 1)):
+            continue
         if error.validator == "additionalProperties" and isinstance(error.instance, Record):
             allowed = list(error.schema.get("properties", {}))
             for key in error.instance:
@@ -164,18 +224,32 @@ def _schema_problems(doc, validator, display, problems: Collector):
                     problems.add(display, error.instance.line_of(key), f"unknown field '{key}'", hint)
             continue
         where = where_in(doc, path)
+        message = error.message
+        if len(message) > 200:  # jsonschema repeats the whole value: a long string or list is cut
+            message = message.replace(repr(error.instance), _shown(error.instance))
         if error.validator == "required":
             line = error.instance.line if isinstance(error.instance, Record) else _locate(doc, path)
-            problems.add(display, line, f"{where}: {error.message}")
+            problems.add(display, line, f"{where}: {message}")
             continue
         if error.validator == "type" and error.validator_value == "string" and not isinstance(error.instance, (dict, list)):
             hint = "quote the value: dates and ids are strings, e.g. \"2025\"" if error.instance is not None else \
                 "leave the field out instead of writing it empty"
         elif error.validator == "pattern":
             hint = "ids are lowercase kebab-case: a-z, 0-9 and single hyphens (no spaces, '/', '..' or capitals)"
+        elif error.validator == "type" and error.validator_value == "integer" and isinstance(error.instance, float):
+            hint = "write a whole number without a decimal point"
         else:
             hint = ""
-        problems.add(display, _locate(doc, path), f"{where}: {error.message}", hint)
+        problems.add(display, _locate(doc, path), f"{where}: {message}", hint)
+
+
+# An integer is an int, never a float such as 2.0 (which JSON Schema calls an integer): a
+# float would reach a list index or an integer column and fail there, far from its line.
+_STRICT = jsonschema.validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)))
+# fastjsonschema reads `integer` the same way in its draft-04 code (the schema uses nothing
+# that draft 4 reads otherwise).
+_FAST_DRAFT = "http://json-schema.org/draft-04/schema#"
 
 
 @cache
@@ -187,9 +261,9 @@ def _validators():
     with its path. tests/unit/test_load.py checks that the two agree on the corpus.
     """
     schema = annotation_schema()
-    fast_schema = _inline_leaves({k: v for k, v in schema.items() if k != "$schema"}, schema["$defs"])  # draft-07 reading
-    return {kind: (fastjsonschema.compile({**fast_schema, "$ref": f"#/$defs/{kind}"}),
-                   Draft202012Validator({**schema, "$ref": f"#/$defs/{kind}"}))
+    fast_schema = _inline_leaves({k: v for k, v in schema.items() if k != "$schema"}, schema["$defs"])
+    return {kind: (fastjsonschema.compile({**fast_schema, "$schema": _FAST_DRAFT, "$ref": f"#/$defs/{kind}"}),
+                   _STRICT({**schema, "$ref": f"#/$defs/{kind}"}))
             for kind in schema["$defs"] if kind.endswith("_file")}
 
 
@@ -219,66 +293,41 @@ def load_file(path: Path, display: str, kind: str, data: bytes | None = None) ->
         return None, problems.problems
     if placeholders(doc, display, problems):  # an unfilled scaffold: say every placeholder, nothing else
         return None, problems.problems
+    reported = set()
+    for path, line, message, hint in check_values(doc, kind):
+        problems.add(display, line, f"{where_in(doc, list(path))}: {message}", hint)
+        reported.add(path)
     fast, full = _validators()[kind]
     try:
+        if reported:
+            raise fastjsonschema.JsonSchemaException("values.py found problems")
         fast(doc)
     except fastjsonschema.JsonSchemaException:
-        _schema_problems(doc, full, display, problems)
+        _schema_problems(doc, full, display, problems, reported)
         if not problems.problems:  # the two validators disagree: trust jsonschema, but say so
             problems.add(display, 1, "internal: fast schema check rejected a file jsonschema accepts")
+    if not problems.problems and kind == "source_file":
+        _check_file_name(doc["source"], display, problems)
     if problems.problems:
         return None, problems.problems
     return doc, []
 
 
-def file_kind(rel: str) -> str | None:
-    """The kind of an annotation file from its posix path below annotations/."""
-    parts = rel.split("/")
-    if len(parts) == 2 and parts[0] == "sources" and parts[1].endswith(".yaml") and parts[1] != ".yaml":
-        return "source_file"
-    if len(parts) == 1 and parts[0] in CATALOGUES:
-        return CATALOGUES[parts[0]]
-    return None
-
-
-def annotation_files(root: Path) -> tuple[list[tuple[Path, str, str]], Collector]:
-    """(path, path as shown in messages, kind) of every annotation file, in path order,
-    and the problems of the folder itself (missing, unexpected files, missing catalogues)."""
-    root = Path(root)
-    base = root / "annotations"
-    problems = Collector()
-    if not base.is_dir():
-        problems.add("annotations", 1, "folder annotations/ is missing")
-        return [], problems
-    jobs = []
-    for rel, is_file in sorted(_entries_below(base)):
-        display = f"annotations/{rel}"
-        kind = file_kind(rel) if is_file else None
-        if kind is None:
-            problems.add(display, 1, "unexpected file in annotations/",
-                         "catalogues are places.yaml, actors.yaml, events.yaml; articles go in sources/<source_id>.yaml")
-        else:
-            jobs.append((base / rel, display, kind))
-    for name in CATALOGUES:
-        if not (base / name).is_file():
-            problems.add(f"annotations/{name}", 1, "catalogue file is missing")
-    return jobs, problems
-
-
-def _entries_below(folder: Path, prefix: str = ""):
-    """(posix path relative to folder, is a regular file) of everything below a folder but
-    the folders themselves (not followed through symbolic links). os.scandir and strings,
-    not rglob and Paths: a tenth of the time on 10,000 files (no stat call per file)."""
-    for entry in os.scandir(folder):
-        if entry.is_dir(follow_symlinks=False):
-            yield from _entries_below(entry.path, f"{prefix}{entry.name}/")
-        else:
-            yield prefix + entry.name, entry.is_file()
+def _check_file_name(source: Record, display: str, problems: Collector):
+    """A source file is named after its source_id: annotations/sources/<source_id>.yaml."""
+    name = display.rsplit("/", 1)[-1]
+    if name != f"{source['source_id']}.yaml":
+        problems.add(display, source.line_of("source_id"), f"source_id '{source['source_id']}' does not match the file name {name}",
+                     f"a source file is named after its source_id: rename the file to annotations/sources/{source['source_id']}.yaml")
 
 
 @lru_cache(maxsize=32)
 def _records_by_line(root: Path, display: str) -> dict[int, Record]:
-    doc = parse_yaml(root / display, display, Collector())
+    try:
+        data = read_input(root, display, "annotations")
+    except InputProblem:
+        return {}
+    doc = parse_yaml(root / display, display, Collector(), data)
     found = {}
 
     def walk(node):

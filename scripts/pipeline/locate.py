@@ -18,6 +18,7 @@ import ahocorasick
 
 from scripts.arabic import fold_char
 from scripts.errors import Collector
+from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.pipeline.records import Record
 
 
@@ -35,12 +36,14 @@ def quoted_records(doc: Record) -> list[Record]:
 
 
 def read_article(root: Path, rel: str, record: Record, problems: Collector) -> Article | None:
-    path = Path(root) / rel
-    if not path.is_file():
-        problems.add(record.path, record.line_of("article_path"), f"article file {rel} does not exist",
-                     "article_path is relative to the project root, e.g. articles/004_885af484abd95487.txt")
+    """The article a source names: a regular file inside articles/ (inputs.py), checked
+    before a byte of it is read."""
+    try:
+        data = read_input(root, rel, "articles")
+    except InputProblem as e:
+        problems.add(record.path, record.line_of("article_path"), f"article file {e}",
+                     e.hint or "article_path is relative to the project root, e.g. articles/004_885af484abd95487.txt")
         return None
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != record.get("article_sha256"):
         problems.add(record.path, record.line_of("article_sha256"),
@@ -106,8 +109,9 @@ def locate_quote(article: Article, record: Record, problems: Collector, starts: 
         problems.add(record.path, line, message, hint)
         return None
     if occurrence is None and len(starts) > 1:
-        problems.add(record.path, line, f"quote occurs {len(starts)} times in {article.path} (at chars "
-                     f"{', '.join(map(str, starts))})", f"add 'occurrence: N' (1 to {len(starts)}) to say which one is meant")
+        shown = ", ".join(map(str, starts[:10])) + (", ..." if len(starts) > 10 else "")
+        problems.add(record.path, line, f"quote occurs {len(starts)} times in {article.path} (at chars {shown})",
+                     f"add 'occurrence: N' (1 to {len(starts)}) to say which one is meant")
         return None
     if occurrence is not None and occurrence > len(starts):
         problems.add(record.path, record.line_of("occurrence"),
@@ -139,17 +143,43 @@ def _fold(text: str):
     return "".join(out), where
 
 
-def _describe(ch: str) -> str:
+# difflib compares in quadratic time: a quote is explained from at most this many characters
+# (a 10,000-character miss took minutes), and a message shows at most EXCERPT of a passage.
+EXPLAIN_CHARS = 300
+EXCERPT = 120
+
+
+def excerpt(text: str) -> str:
+    """A passage as a message shows it: whole when short, else its start and end."""
+    if len(text) <= EXCERPT:
+        return text
+    half = EXCERPT // 2
+    return f"{text[:half]} … {text[-half:]} ({len(text):,} characters)"
+
+
+def _describe(ch: str, most: int = 5) -> str:
     if not ch:
         return "nothing"
-    return ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')})" for c in ch)
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')})" for c in ch[:most])
+    return shown + (f" and {len(ch) - most} more characters" if len(ch) > most else "")
 
 
 def differences(quote: str, passage: str, limit: int = 4) -> list[str]:
-    ops = difflib.SequenceMatcher(None, quote, passage, autojunk=False).get_opcodes()
-    diffs = [f"quote has {_describe(quote[a:b])} where the article has {_describe(passage[c:d])}"
+    """What differs between a quote and a passage: the common start and end are skipped
+    (cheaply), and at most EXPLAIN_CHARS of what is left is compared."""
+    head = 0
+    while head < min(len(quote), len(passage)) and quote[head] == passage[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(quote), len(passage)) - head and quote[-1 - tail] == passage[-1 - tail]:
+        tail += 1
+    q, p = quote[head:len(quote) - tail], passage[head:len(passage) - tail]
+    cut = max(len(q), len(p)) > EXPLAIN_CHARS
+    ops = difflib.SequenceMatcher(None, q[:EXPLAIN_CHARS], p[:EXPLAIN_CHARS], autojunk=False).get_opcodes()
+    diffs = [f"quote has {_describe(q[a:b])} where the article has {_describe(p[c:d])}"
              for tag, a, b, c, d in ops if tag != "equal"]
-    return diffs[:limit] + ([f"... and {len(diffs) - limit} more"] if len(diffs) > limit else [])
+    more = [f"... and {len(diffs) - limit} more"] if len(diffs) > limit else []
+    return diffs[:limit] + more + ([f"(only {EXPLAIN_CHARS} characters compared)"] if cut else [])
 
 
 def explain_miss(article: Article, quote: str) -> tuple[str, str]:
@@ -160,16 +190,18 @@ def explain_miss(article: Article, quote: str) -> tuple[str, str]:
     if at != -1:
         start, end = where[at], where[at + len(folded_quote) - 1] + 1
         passage = article.text[start:end]
-        return (f"quote not found exactly in {article.path}; a near match is at chars {start}-{end}: «{passage}»",
+        return (f"quote not found exactly in {article.path}; a near match is at chars {start}-{end}: «{excerpt(passage)}»",
                 "; ".join(differences(quote, passage)) + " - copy the passage from the article file")
-    matcher = difflib.SequenceMatcher(None, folded_text, folded_quote, autojunk=False)
-    block = matcher.find_longest_match(0, len(folded_text), 0, len(folded_quote))
+    # The closest passage to the start of the quote (a long quote is placed by its first characters).
+    head = folded_quote[:EXPLAIN_CHARS]
+    matcher = difflib.SequenceMatcher(None, folded_text, head, autojunk=False)
+    block = matcher.find_longest_match(0, len(folded_text), 0, len(head))
     lo = max(0, block.a - block.b)
     hi = min(len(folded_text), lo + len(folded_quote))
     if block.size < 3 or hi <= lo:
         return f"quote not found in {article.path}, nor anything like it", "check that the quote belongs to this article"
     start, end = where[lo], where[hi - 1] + 1
     passage = article.text[start:end]
-    ratio = difflib.SequenceMatcher(None, quote, passage, autojunk=False).ratio()
-    return (f"quote not found in {article.path}; closest passage ({ratio:.0%} similar) at chars {start}-{end}: «{passage}»",
+    ratio = difflib.SequenceMatcher(None, quote[:EXPLAIN_CHARS], passage[:EXPLAIN_CHARS], autojunk=False).ratio()
+    return (f"quote not found in {article.path}; closest passage ({ratio:.0%} similar) at chars {start}-{end}: «{excerpt(passage)}»",
             "; ".join(differences(quote, passage, limit=3)))

@@ -1,6 +1,6 @@
 """Records: YAML mappings that remember their file, the line they start on and the line of
 each key; and the safe PyYAML loader that builds them (plain data only, dates kept as
-strings, no aliases or merge keys, no duplicate keys)."""
+strings, no aliases or merge keys, no duplicate keys, every key a string)."""
 from __future__ import annotations
 
 import yaml
@@ -54,13 +54,22 @@ class _DuplicateKey(yaml.YAMLError):
         self.key, self.line, self.first_line = key, line, first_line
 
 
+class _KeyNotString(yaml.YAMLError):
+    def __init__(self, shown, line):
+        self.shown, self.line = shown, line
+
+
 def _construct_record(loader, node):
     record = new_record(node.start_mark.line + 1)
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise _AliasUsed(key_node.start_mark)
-        key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key: not even hashable
+            raise _KeyNotString("a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping", line)
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):  # 1, true, null, 2.5 as keys: YAML reads them as numbers, booleans, null
+            raise _KeyNotString(f"{key_node.value[:40] or 'null'} (read as {type(key).__name__})", line)
         if key in record.key_lines:
             raise _DuplicateKey(key, line, record.key_lines[key])
         record[key] = loader.construct_object(value_node, deep=True)

@@ -27,7 +27,9 @@ from scripts.errors import Collector, Problem
 from scripts.faults import checkpoint
 from scripts.metadata import load_tables
 from scripts.pipeline import cache
-from scripts.pipeline.load import annotation_files, key_line, load_file
+from scripts.pipeline.inputs import InputProblem, read_input
+from scripts.pipeline.listing import annotation_files
+from scripts.pipeline.load import key_line, load_file
 from scripts.pipeline.locate import locate
 from scripts.pipeline.tables import (
     in_key_order,
@@ -93,7 +95,11 @@ def _file(root: Path, path: Path, display: str, kind: str, seconds: dict) -> tup
     problems = Collector()
     t = time.perf_counter()
     stat = cache.settled_stat(path)  # before reading: what the cache records must be no newer than the bytes
-    data = path.read_bytes()
+    try:
+        data = read_input(root, display, "annotations")
+    except InputProblem as e:  # replaced by a link, a FIFO... since it was listed, or unreadable
+        problems.add(display, 1, e.reason if e.rel == display else str(e), e.hint)
+        return FileResult(None, problems.problems), {}
     doc, found = load_file(path, display, kind, data)
     problems.problems.extend(found)
     seconds["load"] += time.perf_counter() - t

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from scripts.errors import Collector
 from scripts.metadata import Table, load_tables, source_sections
 from scripts.pipeline.dates import DateProblem, bounds
-from scripts.pipeline.load import CATALOGUES
+from scripts.pipeline.listing import CATALOGUES
 from scripts.pipeline.locate import Article
 from scripts.pipeline.records import Record
 

@@ -4,13 +4,15 @@ Two kinds of rule. Row checks look at one row at a time (vocabularies, patterns,
 ranges, required; a figure's bounds; a name's target): the Table Schema's constraints are
 the Arrow rules of scripts/constraints.py, the data model's are Arrow masks here; they run
 on the rows read in this build only, since a cached row passed them when its file was read.
-Keys and cross-table rules (unique ids, foreign keys, attribution scopes, cycles) run over
-every row, as Arrow comparisons of neighbours in key order, set lookups and joins. Each
-problem is traced back to the file and line it was written on.
+Keys and cross-table rules (unique ids, foreign keys, attribution scopes, id chains without
+cycles, publication dates no later than the release, every article claimed) run over every
+row, as Arrow comparisons of neighbours in key order, set lookups and joins. Each problem is
+traced back to the file and line it was written on.
 """
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +21,7 @@ import pyarrow.compute as pc
 from scripts.constraints import failures, foreign_keys, keys, missing_references, repeated_rows
 from scripts.errors import Collector, Problem
 from scripts.metadata import categories, load_tables
+from scripts.pipeline.describe import release_date
 from scripts.pipeline.load import key_line
 
 
@@ -59,8 +62,10 @@ def validate(built) -> list[Problem]:
         check_unique(schemas[name], table, built.root, problems)
     check_foreign_keys(built, schemas, problems)
     check_attribution(built.tables, built.root, problems)
-    check_cycles(built.tables["places"], built.root, "place_id", "parent_place_id", problems)
-    check_cycles(built.tables["actors"], built.root, "actor_id", "affiliation_actor_id", problems)
+    for name, id_column, parent_column in CHAINS:
+        check_cycles(built.tables[name], built.root, id_column, parent_column, problems)
+    check_publication_dates(built, problems)
+    check_articles_claimed(built, problems)
     return problems.problems
 
 
@@ -205,14 +210,72 @@ def check_attribution(t: dict[str, pa.Table], root, problems: Collector):
                     "unnamed sources are scoped to one article: add one for this article")
 
 
+# Id chains that must end: each row names its parent (or outcome, or original) in its own table.
+CHAINS = (("places", "place_id", "parent_place_id"), ("actors", "actor_id", "affiliation_actor_id"),
+          ("sources", "source_id", "derived_from"), ("events", "event_id", "outcome_event_id"))
+SELF_CHECKED = {"derived_from", "outcome_event_id"}  # check_rows says "cannot derive from itself" for these
+
+
 def check_cycles(table: pa.Table, root, id_column, parent_column, problems: Collector):
-    parent = dict(zip(table.column(id_column).to_pylist(), table.column(parent_column).to_pylist()))
-    reported = set()
-    for i, start in enumerate(table.column(id_column).to_pylist()):
-        seen, node = [start], parent.get(start)
-        while node is not None and node not in seen:
-            seen.append(node)
+    """Every chain id -> parent -> ... ends: one message per cycle, at the row of its member
+    that comes first in key order. Linear: each id is walked once."""
+    ids = table.column(id_column).to_pylist()
+    parent = dict(zip(ids, table.column(parent_column).to_pylist()))
+    row = {}
+    for i, node in enumerate(ids):
+        row.setdefault(node, i)
+    done, cycles = set(), []
+    for start in ids:
+        walk, on_walk, node = [], {}, start
+        while node is not None and node not in done and node not in on_walk:
+            on_walk[node] = len(walk)
+            walk.append(node)
             node = parent.get(node)
-        if node == start and frozenset(seen) not in reported:  # one message per cycle
-            reported.add(frozenset(seen))
-            _report(problems, root, table, i, parent_column, f"{parent_column} makes a cycle: {' -> '.join(seen + [start])}")
+        if node in on_walk:  # the walk came back to itself
+            cycles.append(walk[on_walk[node]:])
+        done.update(walk)
+    for cycle in cycles:
+        if len(cycle) == 1 and parent_column in SELF_CHECKED:
+            continue
+        first = min(range(len(cycle)), key=lambda k: row[cycle[k]])
+        order = cycle[first:] + cycle[:first]
+        _report(problems, root, table, row[order[0]], parent_column,
+                f"{parent_column} makes a cycle: {' -> '.join([*order, order[0]])}")
+
+
+def check_articles_claimed(built, problems: Collector):
+    """Every file in articles/ is the article of a source file (hidden files aside)."""
+    claimed = set(built.tables["sources"].column("article_path").to_pylist())
+    if not claimed:
+        return  # no source file at all: the listing of annotations/ says so, once
+    try:
+        entries = sorted(os.scandir(Path(built.root) / "articles"), key=lambda e: e.name)
+    except FileNotFoundError:
+        return  # every source names a missing article already
+    except OSError as e:
+        problems.add("articles", 1, f"folder cannot be read: {e.strerror or e}")
+        return
+    for entry in entries:
+        rel = f"articles/{entry.name}"
+        if entry.name.startswith(".") or rel in claimed:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            problems.add(rel, 1, "a folder in articles/, which holds only the article files", "move it elsewhere")
+        else:
+            problems.add(rel, 1, "no source file claims this article",
+                         f"add annotations/sources/<source_id>.yaml with article_path: {rel} "
+                         f"(python -m scripts new-source {rel}), or remove the file")
+
+
+def check_publication_dates(built, problems: Collector):
+    """No article is published after the release that holds it: the reference date is the
+    release's (the newest CHANGELOG.md heading), so the check does not depend on the day of
+    the build."""
+    reference = release_date(built.root)
+    if reference is None:
+        return  # no release heading: describe reports it when the build writes datapackage.json
+    sources = built.tables["sources"]
+    for i in _true(pc.greater(sources.column("published_earliest"), pa.scalar(reference, pa.date32()))):
+        _report(problems, built.root, sources, i, "published",
+                f"published '{sources.column('published')[i].as_py()}' is after the release date {reference} (CHANGELOG.md)",
+                "an article cannot be published after the release that holds it: check the year")

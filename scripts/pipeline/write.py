@@ -1,7 +1,9 @@
 """Arrow 5, write: validated tables -> CSV + Parquet in a staging folder, then swapped in.
 
-build/data is a symlink to a content-named generation folder (build/.data-<digest>),
-replaced in one atomic rename. A failed or killed build never touches the published one.
+The staging folder becomes a content-named generation (build/.data-<digest>/, holding data/
+and its datapackage.json) and build/data a symlink into it, replaced in one atomic rename
+(scripts/pipeline/generation.py). A failed or killed build never touches the published one,
+and nothing build/data points to is ever deleted.
 """
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ from scripts.atomic import remove, staging_path, swap_in
 from scripts.faults import checkpoint
 from scripts.hashing import sha256_file
 from scripts.metadata import load_tables
+from scripts.pipeline.generation import MANIFEST, write_root_manifest
 
 
 @dataclass
 class Staged:
-    folder: Path                 # build/.stage-*/ holding data/ and datapackage.json
+    folder: Path                 # build/.stage-*/ holding data/ and (after describe) datapackage.json
     tables: dict[str, pa.Table]
     root: Path
     sha256: dict[str, str]       # file name in data/ -> sha256 of its bytes
@@ -65,8 +68,8 @@ def write(built, root: Path, partition: str | None = None) -> Staged:
 
     def write_one(name: str, fmt: str) -> tuple[str, str]:
         path = stage / "data" / f"{name}.{fmt}"
+        checkpoint("write", path)
         WRITERS[fmt](out[name] if fmt == "csv" else contiguous(out[name]), path)
-        checkpoint("write")
         return path.name, sha256_file(path)  # hashed here, while the file is in the page cache
 
     # pyarrow and hashlib release the GIL: the files are written side by side on the available cores.
@@ -98,25 +101,75 @@ def write_partitioned(tables: dict[str, pa.Table], folder: Path):
             write_parquet(contiguous(table.filter(pc.equal(years, year))), part / "part-0.parquet")
 
 
+def _live(build: Path) -> str | None:
+    """Name of the folder in build/ that build/data points into, if it is a symlink."""
+    try:
+        return os.readlink(build / "data").split("/")[0]
+    except OSError:
+        return None
+
+
+def _files(folder: Path) -> dict[str, Path] | None:
+    """Every file below a folder by posix path; None if anything there is not a regular file
+    or folder (a link, say)."""
+    out = {}
+    for top, dirs, names in os.walk(folder):
+        for name in [*dirs, *names]:
+            path = Path(top) / name
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                return None
+            if path.is_file():
+                out[path.relative_to(folder).as_posix()] = path
+    return out
+
+
+def _intact(live: Path, staged: Staged, digests: dict[str, str]) -> bool:
+    """Does the live generation hold exactly the staged files (same names, same bytes)?"""
+    mine, theirs = _files(staged.folder), _files(live)
+    if mine is None or theirs is None or mine.keys() != theirs.keys():
+        return False
+    if (staged.folder / MANIFEST).read_bytes() != (live / MANIFEST).read_bytes():
+        return False
+    return all(sha256_file(theirs[rel]) == (digests.get(rel) or sha256_file(path))
+               for rel, path in mine.items() if rel != MANIFEST)
+
+
 def publish(staged: Staged) -> Path:
-    """Swap the staged data and datapackage.json into place; returns build/data."""
+    """Make the staged folder (data/ + datapackage.json) the published generation; returns build/data.
+
+    Steps (each a checkpoint of the fault tests): the staged folder is renamed to its
+    generation name (publish), build/data is switched to it in one rename (swap: the commit
+    point), the root datapackage.json is rewritten from it (manifest), older generations are
+    removed (cleanup). The folder build/data points to is never removed or replaced: when
+    the data is the same as published (the same digest), the live generation is kept if its
+    files are intact, and else replaced by one under the digest's second name.
+    """
     build = staged.root / "build"
     # Named by content: datapackage.json already holds the sha256 of every table file.
-    digest = hashlib.sha256((staged.folder / "datapackage.json").read_bytes())
+    digest = hashlib.sha256((staged.folder / MANIFEST).read_bytes())
+    digests = {f"data/{name}": sha for name, sha in staged.sha256.items()}
     for path in sorted(p for p in (staged.folder / "data" / "partitioned").rglob("*") if p.is_file()):
-        digest.update(path.relative_to(staged.folder).as_posix().encode() + b"\0" + sha256_file(path).encode())
-    generation = build / f".data-{digest.hexdigest()[:16]}"
-    remove(generation)
-    checkpoint("publish")
-    os.replace(staged.folder / "data", generation)
-    link = build / "data"
-    if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
-        os.replace(link, build / ".data-previous")
-    new_link = staging_path(link)
-    os.symlink(generation.name, new_link)
-    swap_in(new_link, link)  # a symlink is replaced in one rename: readers see the old data or the new
-    swap_in(staged.folder / "datapackage.json", staged.root / "datapackage.json")
-    remove(staged.folder)
+        rel = path.relative_to(staged.folder).as_posix()
+        digests[rel] = sha256_file(path)
+        digest.update(rel.encode() + b"\0" + digests[rel].encode())
+    names = (f".data-{digest.hexdigest()[:16]}", f".data-{digest.hexdigest()[:16]}-b")
+    live, link = _live(build), build / "data"
+    if live in names and _intact(build / live, staged, digests):
+        generation = build / live  # already published, byte for byte: nothing to swap
+        remove(staged.folder)
+    else:
+        generation = build / next(n for n in names if n != live)
+        remove(generation)  # what a killed build left under this name; never the live folder
+        checkpoint("publish", generation)
+        os.replace(staged.folder, generation)
+        checkpoint("swap", link)
+        if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
+            os.replace(link, build / ".data-previous")
+        new_link = staging_path(link)
+        os.symlink(f"{generation.name}/data", new_link)
+        swap_in(new_link, link)  # a symlink is replaced in one rename: readers see the old data or the new
+    write_root_manifest(staged.root, generation)  # checkpoint "manifest" inside
+    checkpoint("cleanup")
     for stale in [*build.glob(".data-*"), *build.glob(".data.tmp-*"), *build.glob(".stage-*")]:
         if stale != generation:
             remove(stale)

@@ -18,6 +18,7 @@ from scripts.errors import Collector
 from scripts.metadata import package_name
 from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
 from scripts.pipeline.describe import version
+from scripts.pipeline.generation import manifest, manifest_path
 from scripts.publish.card import data_card
 from scripts.publish.croissant import croissant
 
@@ -29,13 +30,12 @@ ARTICLE_LICENSE = {"name": "publisher-copyright", "title": "Article texts: copyr
 
 
 def archive_descriptor(root: Path, texts: bool) -> dict:
-    """The repository's datapackage.json with paths relative to the archive, plus the article texts."""
-    package = json.loads((Path(root) / "datapackage.json").read_text(encoding="utf-8"))
+    """The published manifest (pipeline/generation.py) with paths relative to the archive, plus the article texts."""
+    package = manifest(root)
     for res in package["resources"]:
         res["path"] = res["path"].removeprefix("build/")
     if texts:
-        sources = json.loads((Path(root) / "datapackage.json").read_text(encoding="utf-8"))["sources"]
-        for s in sources:
+        for s in package["sources"]:
             data = (Path(root) / s["path"]).read_bytes()
             package["resources"].append({
                 "name": "article-" + Path(s["path"]).stem.replace("_", "-").lower(), "type": "file",
@@ -51,12 +51,12 @@ def release(root: Path, texts: bool = True) -> Path:
     name, ver = package_name(), version(root)
     problems = Collector()
     database = database_path(root)
-    for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "datapackage.json",
-                   root / "CITATION.cff"):
+    for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "CITATION.cff"):
         if not needed.exists():
             problems.add(needed.relative_to(root).as_posix(), 1, "missing: run `make db` before `make package`"
                          if "build" in needed.parts else "missing: the release needs it")
     problems.raise_if_any()
+    manifest_path(root)  # built data with its manifest, or a message saying to build
     top = f"{name}-{ver}"
     descriptor = archive_descriptor(root, texts)
     files: dict[str, bytes] = {"datapackage.json": _json_bytes(descriptor)}

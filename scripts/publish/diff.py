@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from scripts.pipeline.generation import MANIFEST, generation, manifest
+
 
 @dataclass
 class TableDiff:
@@ -30,8 +32,9 @@ def open_release(path: Path, scratch: Path) -> Path:
             archive.extractall(scratch)
         found = sorted(scratch.rglob("datapackage.json"))
         return found[0]
-    if path.is_dir():
-        return path / "datapackage.json"
+    if path.is_dir():  # a project folder's published generation (pipeline/generation.py), or an unpacked archive
+        folder = generation(path)
+        return folder / MANIFEST if folder is not None else path / "datapackage.json"
     return path
 
 
@@ -127,5 +130,5 @@ def unannounced_breaking_changes(root: Path, previous: Path | None = None) -> li
     old = json.loads(shown.stdout) if shown.returncode == 0 else {"resources": []}
     schemas = lambda package: {r["name"].removesuffix("-parquet"): (r["schema"], None)  # noqa: E731
                                for r in package["resources"] if r.get("format") == "parquet"}
-    new = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    new = manifest(root)
     return breaking(diff_tables(schemas(old), schemas(new)))

@@ -20,6 +20,7 @@ import yaml
 from scripts.errors import Collector, DataError
 from scripts.metadata import Table, load_tables
 from scripts.paths import REPO, VIEW_DIR
+from scripts.pipeline.generation import manifest
 
 HANDWRITTEN = REPO / "docs"
 
@@ -229,8 +230,10 @@ def load_site(root: Path) -> Site:
     root = Path(root)
     problems = Collector()
     schemas = load_tables()
-    descriptor = root / "datapackage.json"
-    if not descriptor.is_file():
+    try:  # the published generation's manifest, which always agrees with build/data (pipeline/generation.py)
+        package = manifest(root)
+    except DataError:
+        package = None
         problems.add("datapackage.json", 1, "missing: run `python -m scripts build` (make build) first")
     tables = read_tables(root, schemas, problems)
     from scripts.db.schema import database_path
@@ -245,7 +248,7 @@ def load_site(root: Path) -> Site:
     changelog = root / "CHANGELOG.md"
     views, view_counts, conflicts = read_views(db)
     return Site(
-        root=root, package=json.loads(descriptor.read_text(encoding="utf-8")), schemas=schemas, tables=tables,
+        root=root, package=package, schemas=schemas, tables=tables,
         views=views, view_counts=view_counts, conflicts=conflicts,
         view_sql={p.stem: p.read_text(encoding="utf-8") for p in sorted(VIEW_DIR.glob("*.sql"))},
         cookbook=cookbook, articles=articles, database=db,

@@ -90,6 +90,34 @@ CASES = [
     Case("latitude-200", P, "    latitude: 33.0\n", "    latitude: 200\n", "must be <= 90"),
     Case("negative-troop-count", A, "    value: 2500\n", "    value: -5\n", "value -5 is negative"),
     Case("range-without-bounds", B, "    value_high: 350\n", "", "needs both value_low and value_high", 38),
+    # values of the wrong kind (issue 16): each used to pass the schema and fail later, or be published
+    Case("nan-figure", B, "    value_low: 250\n", "    value_low: .nan\n", "nan is not a finite number"),
+    Case("inf-latitude", P, "    latitude: 33.0\n", "    latitude: .inf\n", "inf is not a finite number"),
+    Case("float-occurrence", B, "    occurrence: 2\n", "    occurrence: 2.0\n", "2.0 is not of type 'integer'"),
+    Case("huge-integer", A, "    value: 2500\n", "    value: 1" + "0" * 30 + "\n", "is too large"),
+    Case("null-key", P, "    kind: country\n", "    kind: country\n    null: x\n", "mapping key null (read as NoneType) is not a string"),
+    Case("list-key", P, "    kind: country\n", "    kind: country\n    ? [a, b]\n    : x\n", "mapping key a list is not a string"),
+    Case("deep-flow-nesting", E, "    summary_en: A US convoy leaves.\n", "    summary_en: " + "[" * 100_000 + "]" * 100_000 + "\n",
+         "values nest more than 10 levels deep"),
+    Case("deep-block-nesting", P, None, "places:\n  " + "- " * 100_000 + "x\n", "values nest more than 10 levels deep", 2),
+    # characters
+    Case("control-character", E, "    summary_en: A US convoy leaves.\n", '    summary_en: "A US convoy\\a leaves."\n', "control character U+0007"),
+    Case("line-break-in-id", E, "  - event_id: first-convoy\n", '  - event_id: "first\\nconvoy"\n', "contains a line break"),
+    Case("lone-carriage-return", E, "    status: occurred\n    summary_en: A US", "    status: occurred\r    summary_en: A US",
+         "carriage return (CR) without a line feed"),
+    Case("long-quote", A, "    quote: آخر جندي سيغادر قاعدة عين الأسد يوم 15 أيلول 2025\n", "    quote: " + "ب" * 100_000 + "\n",
+         "is 100,000 characters long"),
+    # dates
+    Case("arabic-indic-digits", E, '    date: "2025-08-18"', '    date: "٢٠٢٥-٠٨-١٨"', "ASCII, with the digits 0-9"),
+    Case("published-after-release", A, '  published: "2025-08-19"', '  published: "2027-08-19"', "after the release date 2026-11-23"),
+    # files and ids
+    Case("source-named-unlike-its-id", A, "  source_id: outlet-a-2025-08-19\n", "  source_id: outlet-a-2025-08-20\n",
+         "does not match the file name outlet-a-2025-08-19.yaml"),
+    Case("article-outside-articles", B, "  article_path: articles/b.txt\n", "  article_path: articles/../annotations/places.yaml\n",
+         "is not a path inside articles/"),
+    Case("unclaimed-article", "articles/c.txt", None, "نص\n", "no source file claims this article", 1),
+    Case("outcome-cycle", E, '    date: "2026-01-16"\n', '    date: "2026-01-16"\n    outcome_event_id: ain-al-asad-closure-plan\n',
+         "outcome_event_id makes a cycle: ain-al-asad-closure-plan -> ain-al-asad-withdrawal-completed -> ain-al-asad-closure-plan", 9),
 ]
 
 

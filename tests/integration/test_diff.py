@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from scripts.pipeline.generation import manifest_path
 from scripts.publish.diff import diff, render, unannounced_breaking_changes
 from tests.conftest import MINI, run_cli
 
@@ -45,12 +46,13 @@ def test_rows_added_removed_changed(two_versions):
 
 def test_retyped_and_removed_columns_are_breaking(two_versions):
     old, new = two_versions
-    package = json.loads((new / "datapackage.json").read_text())
+    published = manifest_path(new)  # the manifest every reader of build/data reads
+    package = json.loads(published.read_text())
     for res in package["resources"]:
         if res["name"] == "places-parquet":
             res["schema"]["fields"] = [f for f in res["schema"]["fields"] if f["name"] != "note"]
             next(f for f in res["schema"]["fields"] if f["name"] == "latitude")["type"] = "string"
-    (new / "datapackage.json").write_text(json.dumps(package))
+    published.write_text(json.dumps(package))
     result = diff(old, new)
     assert result["places"].schema == [("column note removed", True), ("column latitude retyped number -> string", True)]
     assert unannounced_breaking_changes(new, previous=old) == [

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from scripts.pipeline.generation import manifest_path
 from tests.conftest import run_cli
 
 
@@ -24,6 +25,12 @@ def built(mini, request, monkeypatch):
 def verify(root):
     code, out, err = run_cli("verify", "--root", root)
     return code, out + err
+
+
+def _resource(package, path):
+    """The resource of a file as the project folder names it (build/data/...); the published
+    manifest names it relative to itself (data/...)."""
+    return next(r for r in package["resources"] if f"build/{r['path']}" == path)
 
 
 def test_clean_build_verifies(built):
@@ -59,14 +66,14 @@ def test_row_count_and_constraints_are_checked(built):
     """A consistent forgery (hash and size updated) still fails on the data itself."""
     path = built / "build/data/places.csv"
     path.write_text(path.read_text(encoding="utf-8").replace('"country"', '"planet"'), encoding="utf-8")
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     res = next(r for r in package["resources"] if r["path"].endswith("places.csv"))
     import hashlib
 
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res["bytes"] = path.stat().st_size
     res["rows"] = 3
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     code, text = verify(built)
     assert code == 1 and "has 2 rows, datapackage.json says 3" in text and "kind outside its vocabulary" in text
 
@@ -81,11 +88,11 @@ def test_parquet_that_differs_from_its_csv_copy_is_caught(built):
     table = table.set_column(table.schema.get_field_index("value"), table.schema.field("value"),
                              pa.array([(v or 0) + 1 for v in values], pa.float64()))
     pq.write_table(table, path)
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     res = next(r for r in package["resources"] if r["path"].endswith("figures.parquet"))
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res["x-bytes"] = path.stat().st_size
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     code, text = verify(built)
     assert code == 1 and "build/data/figures.parquet:1: holds other rows than its CSV copy" in text
 
@@ -96,11 +103,11 @@ def _forge(built, name: str, table: pa.Table):
 
     path = built / f"build/data/{name}.parquet"
     pq.write_table(table, path)
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     res = next(r for r in package["resources"] if r["path"].endswith(f"{name}.parquet"))
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res["x-bytes"] = path.stat().st_size
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
 
 
 def test_repeated_and_unordered_keys_are_caught(built):
@@ -116,11 +123,11 @@ def test_repeated_and_unordered_keys_are_caught(built):
 def _update(built, path, size_key: str):
     import hashlib
 
-    package = json.loads((built / "datapackage.json").read_text())
-    res = next(r for r in package["resources"] if r["path"] == path.relative_to(built).as_posix())
+    package = json.loads(manifest_path(built).read_text())
+    res = _resource(package, path.relative_to(built).as_posix())
     res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     res[size_key] = path.stat().st_size
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
 
 
 def test_dangling_foreign_key_in_both_copies_is_caught(built):
@@ -171,14 +178,14 @@ def _forge_both(built, name: str, change):
     table = change(pq.read_table(built / f"build/data/{name}.parquet"))
     write_csv(table, built / f"build/data/{name}.csv")
     write_parquet(table, built / f"build/data/{name}.parquet")
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     for res in package["resources"]:
         if res["name"] in (name, f"{name}-parquet"):
-            path = built / res["path"]
+            path = built / "build" / res["path"]  # the published manifest names data/... from build/
             res["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
             res["bytes" if res["format"] == "csv" else "x-bytes"] = path.stat().st_size
             res["rows"] = table.num_rows
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     return table
 
 
@@ -315,9 +322,9 @@ def test_forged_missing_column(built):
 
 
 def _drop_resources(built, name: str, files: bool):
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     package["resources"] = [r for r in package["resources"] if r["name"] not in (name, f"{name}-parquet")]
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     if files:
         for fmt in ("csv", "parquet"):
             (built / f"build/data/{name}.{fmt}").unlink()
@@ -340,9 +347,9 @@ def test_table_removed_but_its_files_kept(built):
 
 
 def test_one_copy_removed_with_its_file(built):
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     package["resources"] = [r for r in package["resources"] if r["name"] != "events-parquet"]
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     (built / "build/data/events.parquet").unlink()
     assert _problems(built) == [
         "datapackage.json:1: no resource for table events (schemas/events.schema.json), Parquet copy: the package lacks a table"]
@@ -351,11 +358,11 @@ def test_one_copy_removed_with_its_file(built):
 def test_weakened_schema_in_the_descriptor(built):
     """A forger who drops a foreign key from the descriptor's schemas to hide a dangling reference."""
     _forge_both(built, "mentions", lambda t: _set(t, "event_id", 1, "no-such-event"))
-    package = json.loads((built / "datapackage.json").read_text())
+    package = json.loads(manifest_path(built).read_text())
     for res in package["resources"]:
         if res["name"].startswith("mentions"):
             res["schema"]["foreignKeys"] = [fk for fk in res["schema"]["foreignKeys"] if fk["fields"] != ["event_id"]]
-    (built / "datapackage.json").write_text(json.dumps(package))
+    manifest_path(built).write_text(json.dumps(package))
     problems = _problems(built)
     assert ("build/data/mentions.csv:1: its schema in datapackage.json differs from schemas/mentions.schema.json "
             "(foreignKeys)") in problems

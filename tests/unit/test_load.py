@@ -196,7 +196,7 @@ def test_a_folder_or_link_where_a_file_belongs_is_reported_not_read(mini):
     jobs, problems = annotation_files(mini)
     assert len(jobs) == 5
     assert sorted((p.path, p.message) for p in problems.problems) == [
-        ("annotations/sources/loop.yaml", "unexpected file in annotations/"),
+        ("annotations/sources/loop.yaml", "is a symbolic link, not a regular file"),
         ("annotations/sources/nested/c.yaml", "unexpected file in annotations/")]
 
 

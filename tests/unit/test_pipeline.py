@@ -134,7 +134,7 @@ def test_settled_files_are_recognised_by_their_stat_and_others_by_hash(mini, mon
 
     hashed = []
     real_hash = cache._sha256_all
-    monkeypatch.setattr(cache, "_sha256_all", lambda paths: hashed.extend(paths) or real_hash(paths))
+    monkeypatch.setattr(cache, "_sha256_all", lambda root, files: hashed.extend(root / rel for rel, _ in files) or real_hash(root, files))
     monkeypatch.setattr(cache, "SETTLED_NS", 2 * 10**8)  # the change time cannot be set back: wait for it instead
     an_hour_ago = time.time_ns() - 3600 * 10**9
     for path in [*(mini / "annotations").rglob("*.yaml"), *(mini / "articles").glob("*.txt")]:
