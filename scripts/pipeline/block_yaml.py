@@ -191,6 +191,9 @@ def _read_block_or_raise(text: str, path: str):
         if key in lines or not _string_key(key) or len(stack) > MAX_DEPTH:
             raise _NotBlock  # a duplicate or non-string key, or deep nesting: PyYAML's path reports it
         lines[key] = number
+        if tail.startswith(' "') and tail.find('"', 2) == len(tail) - 1 > 1 and "\\" not in tail:
+            mapping[key] = tail[2:-1]  # the common case: one space, a double-quoted string with nothing escaped
+            continue
         value = tail.lstrip(" ")
         if not value or value[0] == "#":
             mapping[key] = None  # stays None (YAML null) unless a nested block follows

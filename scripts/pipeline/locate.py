@@ -89,7 +89,12 @@ def locate(doc: Record, root: Path, problems: Collector) -> tuple[Article | None
         records = quoted_records(doc)
         found = occurrences(article.text, [r["quote"] for r in records if isinstance(r["quote"], str)])
         for record in records:
-            span = locate_quote(article, record, problems, found.get(record["quote"]))
+            quote = record["quote"]
+            starts = found.get(quote)
+            if starts is not None and len(starts) == 1 and "occurrence" not in record and not quote.isspace():
+                spans[id(record)] = (starts[0], starts[0] + len(quote))  # found once: what locate_quote gives
+                continue
+            span = locate_quote(article, record, problems, starts)
             if span:
                 spans[id(record)] = span
     return article, spans

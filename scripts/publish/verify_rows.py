@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from scripts.errors import Collector
 from scripts.metadata import Table
 
 BATCH_ROWS = 1 << 14
-TEXT_BUDGET = 1 << 22  # characters of article text kept between batches (rows come grouped by source)
+TEXT_BUDGET = 1 << 23  # characters of article text kept between batches (rows come grouped by source)
 
 
 def rebatched(batches: Iterable[pa.RecordBatch], rows: int | None = None) -> Iterator[pa.Table]:
@@ -248,11 +249,13 @@ class Quotes:
         if self.status.get(source_id) is False or source_id not in self.articles:
             return None
         article_path, digest = self.articles[source_id]
-        path = self.folder / Path(article_path).name
-        if not path.is_file():
+        path = os.path.join(self.folder, os.path.basename(article_path))  # os.path: read for every table, pathlib is slow
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
             self.status[source_id] = False  # the user may hold only some of the articles
             return None
-        data = path.read_bytes()
         if source_id not in self.status:
             self.status[source_id] = hashlib.sha256(data).hexdigest() == digest
             if not self.status[source_id]:
