@@ -59,7 +59,8 @@ def annotation_files(root: Path) -> tuple[list[tuple[Path, str, str]], Collector
 def _entries_below(folder: Path, problems: Collector, prefix: str = ""):
     """(posix path relative to folder, None for a regular file or else what it is) of
     everything below a folder but the folders themselves (not followed through symbolic
-    links); an unreadable folder is a problem. os.scandir and strings, not rglob and Paths:
+    links; a folder named like an annotation file is listed, as a folder); an unreadable
+    folder is a problem. os.scandir and strings, not rglob and Paths:
     a tenth of the time on 10,000 files (no stat call per file)."""
     try:
         entries = list(os.scandir(folder))
@@ -69,7 +70,7 @@ def _entries_below(folder: Path, problems: Collector, prefix: str = ""):
         return
     for entry in entries:
         try:
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False) and file_kind(prefix + entry.name) is None:
                 yield from _entries_below(entry.path, problems, f"{prefix}{entry.name}/")
             elif entry.is_file(follow_symlinks=False):
                 yield prefix + entry.name, None

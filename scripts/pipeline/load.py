@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -31,49 +30,12 @@ from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.pipeline.listing import CATALOGUES, annotation_files, file_kind  # noqa: F401 - callers import them from here
 from scripts.pipeline.records import Record, _AliasUsed, _DuplicateKey, _KeyNotString, _Loader
 from scripts.pipeline.values import MAX_DEPTH, check_values
+from scripts.pipeline.yaml_text import document_marker_before, odd_line_break, too_deep, unclosed_before
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A catalogue holds every place, actor or event of the corpus and grows with it (events.yaml
 # is about 15 MB at 50,000 articles), so it has a limit of its own.
 MAX_CATALOGUE_BYTES = 64 * 1024 * 1024
-# Line breaks YAML knows and most editors do not (or not alike): with them, YAML's line numbers
-# would not be the editor's, and a break inside a quoted value would change the value.
-_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
-_BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0085 NEXT LINE",
-                "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
-_NEST = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_UNNEST = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-
-
-def _odd_line_break(text: str, display: str, problems: Collector) -> bool:
-    """Report the first line break other than LF and CRLF (with how many there are)."""
-    found = _ODD_BREAK.search(text)
-    if found is None:
-        return False
-    count = len(_ODD_BREAK.findall(text))
-    more = f" ({count - 1} more in the file)" if count > 1 else ""
-    problems.add(display, text.count("\n", 0, found.start()) + 1,
-                 f"line ends with {_BREAK_NAMES[found.group()]}{more}",
-                 "YAML counts it as a line break and most editors do not, so lines would be numbered differently: "
-                 "save the file with LF (or CRLF) line endings")
-    return True
-
-
-def _too_deep(text: str) -> int | None:
-    """Line of the first mapping or list nested deeper than MAX_DEPTH, from the parser's
-    events (no nodes built: PyYAML builds them recursively); None if none or unparseable."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, _NEST):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1
-            elif isinstance(event, _UNNEST):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # yaml.load below reports it
-    return None
 
 
 def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None = None):
@@ -99,12 +61,12 @@ def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None
         problems.add(display, line, f"bytes are not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})",
                      "save the file as UTF-8")
         return None
-    if _odd_line_break(text, display, problems):
+    if odd_line_break(text, display, problems):
         return None
     block = _read_block(text, display)
     if block is not None:
         return block
-    deep = _too_deep(text)
+    deep = too_deep(text)
     if deep is not None:
         problems.add(display, deep, f"values nest more than {MAX_DEPTH} levels deep",
                      "an annotation file is lists of records of plain values")
@@ -130,7 +92,15 @@ def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None
         lines = text.splitlines()
         tab = "tab" in (e.problem or "") or (mark is not None and mark.line < len(lines) and "\t" in lines[mark.line])
         hint = "the line contains a tab: YAML indentation must use spaces, not tabs" if tab else ""
-        problems.add(display, mark.line + 1 if mark else 1, f"YAML syntax error: {e.problem or e.context}", hint)
+        line = mark.line + 1 if mark else 1
+        opened = unclosed_before(text, line) or (
+            document_marker_before(text, line) if "document start" in (e.problem or "") else None)
+        if opened is not None:  # the parser noticed it later: blame the line that opened it
+            what, at = opened
+            hint = (f"{what} that starts here is not closed on its line" if what.startswith("the ") else what) + \
+                f" (YAML found the problem on line {line})"
+            line = at
+        problems.add(display, line, f"YAML syntax error: {e.problem or e.context}", hint)
     except yaml.YAMLError as e:  # pragma: no cover - other libyaml errors carry no mark
         problems.add(display, 1, f"YAML error: {e}")
     return None

@@ -100,6 +100,11 @@ CASES = [
     Case("deep-flow-nesting", E, "    summary_en: A US convoy leaves.\n", "    summary_en: " + "[" * 100_000 + "]" * 100_000 + "\n",
          "values nest more than 10 levels deep"),
     Case("deep-block-nesting", P, None, "places:\n  " + "- " * 100_000 + "x\n", "values nest more than 10 levels deep", 2),
+    # the line that opened what the parser found unclosed later (YAML reports the later line)
+    Case("unclosed-double-quote", E, "    summary_en: A US convoy leaves.\n", '    summary_en: "A US convoy leaves.\n', "is not closed on its line"),
+    Case("unclosed-single-quote", E, "    summary_en: A US convoy leaves.\n", "    summary_en: 'A US convoy leaves.\n", "is not closed on its line"),
+    Case("unclosed-bracket", E, "    summary_en: A US convoy leaves.\n", "    summary_en: [A US convoy leaves.\n", "the [ that starts here"),
+    Case("document-end-marker", E, "    summary_en: A US convoy leaves.\n", "...\n    summary_en: A US convoy leaves.\n", "document end"),
     # characters
     Case("control-character", E, "    summary_en: A US convoy leaves.\n", '    summary_en: "A US convoy\\a leaves."\n', "control character U+0007"),
     Case("line-break-in-id", E, "  - event_id: first-convoy\n", '  - event_id: "first\\nconvoy"\n', "contains a line break"),
