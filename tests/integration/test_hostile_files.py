@@ -215,3 +215,13 @@ def test_a_long_quote_that_is_not_found_is_explained_quickly_and_briefly(root):
     messages = [p for p in json.loads(out) if p["path"] == A and p["line"] == 16]
     assert len(messages) == 1 and "quote not found" in messages[0]["message"], out
     assert len(messages[0]["message"]) < 400 and len(messages[0]["hint"]) < 2000
+
+
+def test_a_folder_where_a_source_file_belongs(root):
+    """Walked into, it made the source vanish: its article and the references to it then gave
+    messages in other files."""
+    before = snapshot(root)
+    (root / A).unlink()
+    (root / A).mkdir()
+    p = one_problem(root, before)
+    assert (p["path"], p["line"], p["message"]) == (A, 1, "is a folder, not a regular file")
