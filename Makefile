@@ -27,7 +27,7 @@ DB := build/.made-db
 DOCS := build/.made-docs
 PACKAGE := build/.made-package-texts$(TEXTS)
 
-.PHONY: all setup system build tables check verify db query docs package release validate bench test test-fast lint clean help
+.PHONY: all setup system build tables check verify db query docs package release validate bench test test-fast fuzz lint clean help
 
 all: system $(TABLES) $(DB) $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
@@ -116,6 +116,9 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) ## lint, then the whole test suite (browser tes
 
 test-fast: $(TEST_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
 	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
+
+fuzz: $(TEST_ENV) ## the property-based fuzz tests at length: 1,000 new examples each (HYPOTHESIS_PROFILE=long; minutes)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -n auto tests/integration/test_fuzz.py
 
 clean: ## remove build/ (datapackage.json stays: it is committed)
 	rm -rf build
