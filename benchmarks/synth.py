@@ -44,6 +44,7 @@ from benchmarks.synth_article import build_article, sentence_pool
 from benchmarks.synth_catalogues import Catalogues
 from benchmarks.synth_yaml import emit_list, yaml_safe
 from scripts.paths import REPO
+from scripts.pipeline.coherence import statuses_allowed
 from scripts.progress import Quiet, progress
 
 _WORKER: dict = {}
@@ -51,10 +52,43 @@ _WORKER: dict = {}
 
 def _write_article(i: int):
     seed, cat, pool, out = _WORKER["args"]
-    name, data, yaml_name, yaml_text, unnamed, n_m, n_f, n_c, n_n = build_article(i, seed, cat, pool)
+    name, data, yaml_name, yaml_text, unnamed, claims, n_m, n_f, n_c, n_n = build_article(i, seed, cat, pool)
     (out / "articles" / name).write_bytes(data)
     (out / "annotations" / "sources" / yaml_name).write_text(yaml_text, encoding="utf-8")
-    return unnamed, n_m, n_f, n_c, n_n
+    return unnamed, claims, n_m, n_f, n_c, n_n
+
+
+def coherent_events(events: list[dict], modalities: dict[str, set[str]]) -> list[dict]:
+    """The catalogue as the methodology allows it, once the articles are written: only events
+    some article mentions (an outcome nobody mentions is dropped from its plan), each with a
+    status that follows from its mentions (scripts/pipeline/coherence.py): the drawn status if
+    it does, else the first that does. An outcome is settled before the plan that points to it
+    (outcome chains end: the catalogue draws outcomes among later events).
+    An event whose mentions only judge it (assessed, perhaps denied) becomes a statement, the
+    one kind of event that such mentions show to have happened."""
+    kept = [dict(e) for e in events if e["event_id"] in modalities]
+    by_id = {e["event_id"]: e for e in kept}
+    for e in kept:
+        if e.get("outcome_event_id") not in by_id:
+            e["outcome_event_id"] = None
+    settled: set[str] = set()
+
+    def settle(e: dict) -> str:
+        if e["event_id"] not in settled:
+            settled.add(e["event_id"])
+            m = modalities[e["event_id"]]
+            outcome = settle(by_id[e["outcome_event_id"]]) if e.get("outcome_event_id") else None
+            allowed = statuses_allowed(e["event_type"], m, outcome)
+            if not allowed:
+                e["event_type"] = "statement"
+                allowed = statuses_allowed("statement", m, outcome)
+            if e["status"] not in allowed:
+                e["status"] = allowed[0]
+        return e["status"]
+
+    for e in kept:
+        settle(e)
+    return kept
 
 
 def _init_worker(args):
@@ -80,7 +114,7 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
     pool = sentence_pool(pool_dir)
     cat = Catalogues(n_articles, seed, pool)
     args = (seed, cat, pool, out)
-    unnamed, counts = [], [0, 0, 0, 0]
+    unnamed, counts, modalities = [], [0, 0, 0, 0], {}
     jobs = max(1, min(jobs, n_articles // 200 or 1))  # a pool only pays off on larger corpora
     with (progress(n_articles, "synth") if show_progress else Quiet()) as bar:
         if jobs == 1:
@@ -93,8 +127,10 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
             pool_proc = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (args,))
             results = pool_proc.imap(_write_article, range(n_articles), chunksize=50)
         try:
-            for actors, *n in results:  # in article order, whatever the worker count
+            for actors, claims, *n in results:  # in article order, whatever the worker count
                 unnamed.extend(actors)
+                for event_id, modality in claims:
+                    modalities.setdefault(event_id, set()).add(modality)
                 counts = [a + b for a, b in zip(counts, n)]
                 bar.advance(bar.task)
         finally:
@@ -106,9 +142,10 @@ def generate(n_articles: int, seed: int, out: Path, jobs: int = 1, force: bool =
     header = f"# Synthetic catalogue (benchmarks/synth.py, {n_articles} articles, seed {seed}).\n"
     (ann / "places.yaml").write_text(yaml_safe(header + emit_list("places", cat.places)), encoding="utf-8")
     (ann / "actors.yaml").write_text(yaml_safe(header + emit_list("actors", cat.named_actors + unnamed)), encoding="utf-8")
-    (ann / "events.yaml").write_text(yaml_safe(header + emit_list("events", cat.events)), encoding="utf-8")
+    events = coherent_events(cat.events, modalities)
+    (ann / "events.yaml").write_text(yaml_safe(header + emit_list("events", events)), encoding="utf-8")
     rows = {"sources": n_articles, "mentions": counts[0], "figures": counts[1], "citations": counts[2], "names": counts[3],
-            "places": len(cat.places), "actors": len(cat.named_actors) + len(unnamed), "events": len(cat.events)}
+            "places": len(cat.places), "actors": len(cat.named_actors) + len(unnamed), "events": len(events)}
     return {"articles": n_articles, "seed": seed, "rows": rows, "annotation_rows": counts[0] + counts[1],
             "seconds": round(time.perf_counter() - started, 3), "out": str(out)}
 

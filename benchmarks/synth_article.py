@@ -30,6 +30,7 @@ from benchmarks.synth_vocabulary import (
     WRONG_NUMBER,
 )
 from benchmarks.synth_yaml import emit_list, emit_mapping, yaml_safe
+from scripts.pipeline.coherence import TIMELESS_SUBJECTS
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 WORD = re.compile(r"\S+")
@@ -107,9 +108,10 @@ def _window(rng, sentence, lo=4, hi=12, must=None):
 
 
 def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
-    """Article i: (file name, text bytes, source file name, source YAML, unnamed actors, and how many
-    mentions, figures, citations and names it has). Every draw comes from the article's own
-    generator, in a fixed order: text, source, unnamed sources, citations, mentions, figures, names."""
+    """Article i: (file name, text bytes, source file name, source YAML, unnamed actors, the distinct
+    (event_id, modality) pairs of its mentions, and how many mentions, figures, citations and names it
+    has). Every draw comes from the article's own generator, in a fixed order: text, source, unnamed
+    sources, citations, mentions, figures, names."""
     rng = random.Random(f"{seed}:{i}")
     outlet, pub, source_id = source_meta(i, seed, cat)
     story = source_story(i, seed, cat)
@@ -128,13 +130,19 @@ def build_article(i: int, seed: int, cat: Catalogues, pool: list[str]):
     # the events of its story, and a few others (background, earlier stories)
     others = [e for e in rng.sample(range(len(cat.events)), min(len(cat.events), rng.randint(1, 4))) if e not in story_events]
     mentions = _mentions(quoting, cat, source_id, sentences, story_events, others, total - n_figures)
-    figures = _figures(quoting, cat, source_id, sentences, story, story_events, pub, n_figures)
+    # a figure belongs to an event this article mentions, so every event a figure names has a mention
+    index = {e["event_id"]: k for k, e in enumerate(cat.events)}
+    mentioned = sorted({index[m["event_id"]] for m in mentions})
+    figure_events = [e for e in story_events if e in mentioned] or mentioned
+    figures = _figures(quoting, cat, source_id, sentences, story, figure_events, pub, n_figures)
     names = _names(quoting) if cat.with_names else []
     yaml_text = yaml_safe(f"# Synthetic annotations for {name} (benchmarks/synth.py, seed {seed}).\n"
                           + emit_mapping("source", source) + (emit_list("citations", citations) if citations else "")
                           + emit_list("mentions", mentions) + emit_list("figures", figures)
                           + (emit_list("names", names) if names else ""))
-    return name, data, f"{source_id}.yaml", yaml_text, unnamed, len(mentions), len(figures), len(citations), len(names)
+    claims = sorted({(m["event_id"], m["modality"]) for m in mentions})
+    return (name, data, f"{source_id}.yaml", yaml_text, unnamed, claims,
+            len(mentions), len(figures), len(citations), len(names))
 
 
 def _stated_numbers(rng: random.Random, cat: Catalogues, story: int):
@@ -309,7 +317,9 @@ def _figures(quoting: _Quoting, cat: Catalogues, source_id: str, sentences, stor
         quote, occ = quoting.quote_at(s, t)
         qualifier, v, low, high = _qualified(rng, value)
         who, how = quoting.attribution()
-        as_of = edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 else None
+        # a number that can change over time says when it holds (methodology, section 10)
+        timed = subject not in TIMELESS_SUBJECTS
+        as_of = edtf(rng, pub - dt.timedelta(days=rng.randint(0, 30))) if rng.random() < 0.6 or timed else None
         # where the event is; one figure in thirty is not tied to the event, but still to its place
         # (a figure with neither would be compared with every figure of its subject at the time)
         place = slot_place

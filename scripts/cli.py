@@ -76,6 +76,12 @@ def _cmd_ids(args):
     return 0 if found else 1
 
 
+def _cmd_agreement(args):
+    from scripts.curate.agreement import run
+
+    print(run(args.root, args.a, args.b, args.json, args.details))
+
+
 def _cmd_preview(args):
     from scripts.curate.preview import PreviewError, describe, preview
 
@@ -196,6 +202,12 @@ def parser() -> argparse.ArgumentParser:
                                           "figures) into build/preview/ without publishing anything")
     pv.add_argument("source_id", help="the source to show, e.g. shafaq-2025-08-19")
     pv.add_argument("--png", action="store_true", help="also a full-page screenshot, with Debian's Chromium")
+    ag = command("agreement", _cmd_agreement, "inter-annotator agreement of two annotation folders of the same articles: "
+                                              "claim recall/precision/F1 and Cohen's kappa per article and overall")
+    ag.add_argument("a", type=Path, help="reference annotation folder (places.yaml, actors.yaml, events.yaml, sources/)")
+    ag.add_argument("b", type=Path, help="second annotation folder, with its own catalogues")
+    ag.add_argument("--json", type=Path, metavar="FILE", help="also write every figure and disagreement as JSON")
+    ag.add_argument("--details", action="store_true", help="also list every unmatched claim and every disagreeing pair")
     command("db", _cmd_db, "build/<name>.duckdb: tables, comments, views; runs the SQL cookbook")
     q = command("query", _cmd_query, "run a read-only SQL query against the DuckDB file and print the result")
     q.add_argument("sql", help="the SQL statement")

@@ -335,7 +335,7 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_b
             built.wait_for_cache()
     t = time.perf_counter()
     problems.problems.extend(row_problems)
-    problems.problems.extend(validate(built))
+    problems.problems.extend(validate(built, rows_valid=not row_problems))
     stats["validate_seconds"] = time.perf_counter() - t + stats["row_checks_seconds"]
     stats["check_seconds"] = time.perf_counter() - started
     if problems.problems:

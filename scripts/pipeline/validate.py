@@ -5,9 +5,10 @@ ranges, required; a figure's bounds; a name's target): the Table Schema's constr
 the Arrow rules of scripts/constraints.py, the data model's are Arrow masks here; they run
 on the rows read in this build only, since a cached row passed them when its file was read.
 Keys and cross-table rules (unique ids, foreign keys, attribution scopes, id chains without
-cycles, publication dates no later than the release, every article claimed) run over every
-row, as Arrow comparisons of neighbours in key order, set lookups and joins. Each problem is
-traced back to the file and line it was written on.
+cycles, publication dates no later than the release, every article claimed, and the
+methodology's rules between events and claims in coherence.py) run over every row, as Arrow
+comparisons of neighbours in key order, set lookups and joins. Each problem is traced back
+to the file and line it was written on.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from scripts.constraints import failures, foreign_keys, keys, missing_references, repeated_rows
 from scripts.errors import Collector, Problem
 from scripts.metadata import categories, load_tables
+from scripts.pipeline import coherence
 from scripts.pipeline.describe import release_date
 from scripts.pipeline.load import key_line
 
@@ -54,8 +56,11 @@ def check_rows(tables: dict[str, pa.Table], root: Path) -> list[Problem]:
     return problems.problems
 
 
-def validate(built) -> list[Problem]:
-    """The key and cross-table rules over every row of built.tables."""
+def validate(built, rows_valid: bool = True) -> list[Problem]:
+    """The key and cross-table rules over every row of built.tables. The rules between events
+    and claims (coherence.py) come last and only when every other rule held, including the row
+    checks (rows_valid): they read modalities, statuses and references that must be right first,
+    and one mistake gives one message."""
     problems = Collector()
     schemas = load_tables()
     for name, table in built.tables.items():
@@ -66,6 +71,9 @@ def validate(built) -> list[Problem]:
         check_cycles(built.tables[name], built.root, id_column, parent_column, problems)
     check_publication_dates(built, problems)
     check_articles_claimed(built, problems)
+    if rows_valid and not problems.problems:
+        for name, i, column, message, hint in coherence.problems(built.tables):
+            _report(problems, built.root, built.tables[name], i, column, message, hint)
     return problems.problems
 
 
@@ -212,8 +220,10 @@ def check_attribution(t: dict[str, pa.Table], root, problems: Collector):
 
 # Id chains that must end: each row names its parent (or outcome, or original) in its own table.
 CHAINS = (("places", "place_id", "parent_place_id"), ("actors", "actor_id", "affiliation_actor_id"),
-          ("sources", "source_id", "derived_from"), ("events", "event_id", "outcome_event_id"))
-SELF_CHECKED = {"derived_from", "outcome_event_id"}  # check_rows says "cannot derive from itself" for these
+          ("sources", "source_id", "derived_from"), ("events", "event_id", "outcome_event_id"),
+          ("events", "event_id", "contradicts_event_id"))  # written on one of the two events, not on both
+# check_rows says "cannot derive from itself" for these, coherence.py "cannot contradict itself"
+SELF_CHECKED = {"derived_from", "outcome_event_id", "contradicts_event_id"}
 
 
 def check_cycles(table: pa.Table, root, id_column, parent_column, problems: Collector):

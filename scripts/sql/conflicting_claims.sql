@@ -1,4 +1,4 @@
--- Which claims about the same event or the same quantity cannot both be true: dates of one event that do not overlap, or figures for one quantity whose values do not overlap?
+-- Which claims about the same event or the same quantity cannot both be true: dates of one event that do not overlap, figures for one quantity whose values do not overlap, or claims of two events whose contents exclude each other?
 --
 -- A conflict is an incompatibility even under the most lenient reading of both claims.
 -- kind = 'date': two mentions of the same event (from different sources or the same one)
@@ -10,6 +10,10 @@
 --   do not overlap. Each figure's interval: value_low/value_high where given; otherwise
 --   exact = [value, value], approx = value +/- 10 %, at_least = [value, no limit],
 --   at_most and less_than = [no limit, value], vague = no limit either side.
+-- kind = 'content': a claim of an event and a claim of the event it contradicts
+--   (events.contradicts_event_id, set by the curator: forces going to Syria or to Erbil); only
+--   claims that the event happens, is planned or is expected take part (reported, planned,
+--   expected), not assessments or denials. topic is the event that carries the link.
 -- Each pair appears once, with the lower claim id as side a.
 --
 -- How it is computed (the rows are those of "every pair of claims, tested"; only the work differs):
@@ -20,14 +24,14 @@
 -- with the square of the claims.
 --
 -- Columns:
---   kind: 'date' (claimed dates of an event) or 'value' (figures for one quantity).
---   topic: The event_id (date) or the figure subject (value) the two claims are about.
+--   kind: 'date' (claimed dates of an event), 'value' (figures for one quantity) or 'content' (claims of two events that exclude each other).
+--   topic: The event_id (date, content) or the figure subject (value) the two claims are about.
 --   topic_en: The event's English summary, or the subject and unit.
 --   claim_id_a: mention_id or figure_id of the first claim.
 --   source_id_a: Source of the first claim.
 --   attributed_to_a: actor_id the first claim is attributed to.
---   claimed_a: The first claim as given: its EDTF date, or qualifier and number(s).
---   range_a: The interval the first claim allows (first..last day, or low..high; empty side = no limit).
+--   claimed_a: The first claim as given: its EDTF date, qualifier and number(s), or the event_id it is a claim of (content).
+--   range_a: The interval the first claim allows (first..last day, or low..high; empty side = no limit); empty for content.
 --   quote_a: Verbatim Arabic quote of the first claim.
 --   quote_en_a: English translation of the first quote.
 --   claim_id_b: mention_id or figure_id of the second claim.
@@ -38,8 +42,8 @@
 --   quote_b: Verbatim Arabic quote of the second claim.
 --   quote_en_b: English translation of the second quote.
 --   same_source: Whether both claims come from the same source.
---   gap: Distance between the two intervals (days for dates, units of the figure for values).
---   gap_unit: Unit of gap: 'day', or the figures' unit.
+--   gap: Distance between the two intervals (days for dates, units of the figure for values); empty for content.
+--   gap_unit: Unit of gap: 'day', or the figures' unit; empty for content.
 WITH dated AS (
     SELECT mention_id, event_id, claimed_start, claimed_end
     FROM mentions
@@ -206,8 +210,45 @@ value_conflicts AS (
     FROM value_candidates AS p
     JOIN shown AS a ON a.figure_id = p.id_a
     JOIN shown AS b ON b.figure_id = p.id_b
+),
+content_pairs AS (
+    -- each claim of an event against each claim of the event it contradicts
+    SELECT e.event_id AS topic, least(x.mention_id, y.mention_id) AS id_a, greatest(x.mention_id, y.mention_id) AS id_b
+    FROM events AS e
+    JOIN mentions AS x ON x.event_id = e.event_id AND x.modality IN ('reported', 'planned', 'expected')
+    JOIN mentions AS y ON y.event_id = e.contradicts_event_id AND y.modality IN ('reported', 'planned', 'expected')
+    WHERE e.contradicts_event_id IS NOT NULL
+),
+content_conflicts AS (
+    SELECT
+        'content' AS kind,
+        p.topic,
+        e.summary_en AS topic_en,
+        a.mention_id AS claim_id_a,
+        a.source_id AS source_id_a,
+        a.attributed_to AS attributed_to_a,
+        a.event_id AS claimed_a,
+        CAST(NULL AS VARCHAR) AS range_a,
+        a.quote AS quote_a,
+        a.quote_en AS quote_en_a,
+        b.mention_id AS claim_id_b,
+        b.source_id AS source_id_b,
+        b.attributed_to AS attributed_to_b,
+        b.event_id AS claimed_b,
+        CAST(NULL AS VARCHAR) AS range_b,
+        b.quote AS quote_b,
+        b.quote_en AS quote_en_b,
+        a.source_id = b.source_id AS same_source,
+        CAST(NULL AS DOUBLE) AS gap,
+        CAST(NULL AS VARCHAR) AS gap_unit
+    FROM content_pairs AS p
+    JOIN mentions AS a ON a.mention_id = p.id_a
+    JOIN mentions AS b ON b.mention_id = p.id_b
+    JOIN events AS e ON e.event_id = p.topic
 )
 SELECT * FROM date_conflicts
 UNION ALL
 SELECT * FROM value_conflicts
+UNION ALL
+SELECT * FROM content_conflicts
 ORDER BY kind, topic, claim_id_a, claim_id_b

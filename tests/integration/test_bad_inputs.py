@@ -71,7 +71,7 @@ CASES = [
     Case("unexpected-file", "annotations/notes.txt", None, "todo\n", "unexpected file in annotations/", 1),
     # text
     Case("quote-not-found", A, "    quote: انطلق رتل أمريكي أمس\n", "    quote: انطلق رتل بريطاني أمس\n", "closest passage"),
-    Case("quote-twice", B, "    occurrence: 2\n", "", "occurs 2 times", 42),
+    Case("quote-twice", B, "    occurrence: 2\n", "", "occurs 2 times", 43),
     Case("occurrence-out-of-range", B, "    occurrence: 2\n", "    occurrence: 3\n", "occurs only 2 time(s)"),
     Case("occurrence-zero", B, "    occurrence: 2\n", "    occurrence: 0\n", "less than the minimum of 1"),
     Case("empty-quote", A, "    quote: انطلق رتل أمريكي أمس\n", "    quote: \" \"\n", "quote is empty"),
@@ -121,6 +121,21 @@ CASES = [
     Case("article-outside-articles", B, "  article_path: articles/b.txt\n", "  article_path: articles/../annotations/places.yaml\n",
          "is not a path inside articles/"),
     Case("unclaimed-article", "articles/c.txt", None, "نص\n", "no source file claims this article", 1),
+    # the methodology's rules between events and claims (scripts/pipeline/coherence.py)
+    Case("status-not-from-mentions", E, "    status: occurred\n    summary_en: A US convoy leaves.", "    status: planned\n    summary_en: A US convoy leaves.",
+         "status 'planned' of event 'first-convoy' does not follow from its mentions (modalities: reported)"),
+    Case("superseded-without-outcome", E, "    outcome_event_id: ain-al-asad-withdrawal-completed\n", "",
+         "status 'superseded' of event 'ain-al-asad-closure-plan' does not follow from its mentions (modalities: planned, reported): "
+         "it needs an outcome_event_id", 4),
+    Case("event-without-mention", E, "  - event_id: first-convoy\n", "  - event_id: unquoted\n    event_type: other\n    status: ongoing\n"
+         "    summary_en: Nobody says so.\n    summary_ar: لا أحد.\n  - event_id: first-convoy\n", "event 'unquoted' has no mention in any article"),
+    Case("figure-without-as-of", A, '    as_of: "2025-08-19"\n', "", "figure 'outlet-a-2025-08-19-f01' (us_troops_in_iraq) has no as_of", 31),
+    Case("contradicts-itself", E, '    date: "2025-08-18"\n', '    date: "2025-08-18"\n    contradicts_event_id: first-convoy\n',
+         "an event cannot contradict itself"),
+    Case("contradicts-both-ways", E, '    date: "2026-01-16"\n    place_id: ain-al-asad-air-base\n  - event_id: first-convoy\n',
+         '    date: "2026-01-16"\n    contradicts_event_id: first-convoy\n    place_id: ain-al-asad-air-base\n'
+         '  - event_id: first-convoy\n    contradicts_event_id: ain-al-asad-withdrawal-completed\n',
+         "contradicts_event_id makes a cycle: ain-al-asad-withdrawal-completed -> first-convoy -> ain-al-asad-withdrawal-completed", 16),
     Case("outcome-cycle", E, '    date: "2026-01-16"\n', '    date: "2026-01-16"\n    outcome_event_id: ain-al-asad-closure-plan\n',
          "outcome_event_id makes a cycle: ain-al-asad-closure-plan -> ain-al-asad-withdrawal-completed -> ain-al-asad-closure-plan", 9),
 ]

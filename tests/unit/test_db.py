@@ -178,11 +178,12 @@ def base_rows(con):
         insert(con, "actors", actor_id=f"{sid}-outlet", name_en=f"{sid} outlet", name_ar="م", kind="news_outlet")
 
 
-def event(con, event_id, start=None, end=None, status="occurred", outcome=None, place=None, event_type="other"):
+def event(con, event_id, start=None, end=None, status="occurred", outcome=None, place=None, event_type="other",
+          contradicts=None):
     insert(con, "events", event_id=event_id, event_type=event_type, status=status, summary_en=event_id, summary_ar="ح",
            date=None if start is None else str(start), date_start=start, date_end=end or start,
            date_precision=None if start is None else ("day" if (end or start) == start else "interval"),
-           place_id=place, outcome_event_id=outcome)
+           place_id=place, outcome_event_id=outcome, contradicts_event_id=contradicts)
 
 
 def figure(con, figure_id, source="s1", subject="us_troops_in_iraq", value=None, low=None, high=None,
@@ -254,6 +255,22 @@ def test_value_conflicts_use_an_interval_per_figure(con):
         ("f1", "f2", "exact 2500", "at_most 2000", "2500..2500", "..2000", 500.0, "person"),
         ("f2", "f3", "at_most 2000", "approx 2300", "..2000", "2070..2530", 70.0, "person"),
     ]
+
+
+def test_content_conflicts_pair_the_claims_of_two_events_that_exclude_each_other(con):
+    base_rows(con)
+    event(con, "to-erbil")
+    event(con, "to-syria", contradicts="to-erbil")   # forces go to Syria, or to Erbil: not both
+    event(con, "elsewhere")
+    mention(con, "m1", "to-syria", D(2025, 9, 1), modality="planned")
+    mention(con, "m2", "to-erbil", D(2025, 9, 1), source="s2")
+    mention(con, "m3", "to-erbil", D(2025, 9, 1), source="s2", modality="assessed")  # a judgement: not a claim of content
+    mention(con, "m4", "to-syria", D(2025, 9, 1), source="s2", modality="expected")
+    mention(con, "m5", "elsewhere", D(2025, 9, 1))                                  # no link: never paired
+    got = [(r["topic"], r["claim_id_a"], r["claimed_a"], r["claim_id_b"], r["claimed_b"], r["same_source"], r["range_a"], r["gap"])
+           for r in rows(con, "SELECT * FROM conflicting_claims WHERE kind = 'content'")]
+    assert got == [("to-syria", "m1", "to-syria", "m2", "to-erbil", False, None, None),
+                   ("to-syria", "m2", "to-erbil", "m4", "to-syria", True, None, None)]
 
 
 def test_value_conflicts_respect_place_and_event_where_both_are_given(con):

@@ -99,10 +99,41 @@ value_conflicts AS (
       AND (a.event_id IS NULL OR b.event_id IS NULL OR a.event_id = b.event_id)
       AND a.holds_from <= b.holds_to AND b.holds_from <= a.holds_to
       AND (a.high < b.low OR b.high < a.low)
+),
+content_conflicts AS (
+    SELECT
+        'content' AS kind,
+        e.event_id AS topic,
+        e.summary_en AS topic_en,
+        a.mention_id AS claim_id_a,
+        a.source_id AS source_id_a,
+        a.attributed_to AS attributed_to_a,
+        a.event_id AS claimed_a,
+        CAST(NULL AS VARCHAR) AS range_a,
+        a.quote AS quote_a,
+        a.quote_en AS quote_en_a,
+        b.mention_id AS claim_id_b,
+        b.source_id AS source_id_b,
+        b.attributed_to AS attributed_to_b,
+        b.event_id AS claimed_b,
+        CAST(NULL AS VARCHAR) AS range_b,
+        b.quote AS quote_b,
+        b.quote_en AS quote_en_b,
+        a.source_id = b.source_id AS same_source,
+        CAST(NULL AS DOUBLE) AS gap,
+        CAST(NULL AS VARCHAR) AS gap_unit
+    FROM mentions AS a
+    JOIN mentions AS b ON a.mention_id < b.mention_id
+    JOIN events AS e
+        ON (e.event_id = a.event_id AND e.contradicts_event_id = b.event_id)
+        OR (e.event_id = b.event_id AND e.contradicts_event_id = a.event_id)
+    WHERE a.modality IN ('reported', 'planned', 'expected') AND b.modality IN ('reported', 'planned', 'expected')
 )
 SELECT * FROM date_conflicts
 UNION ALL
 SELECT * FROM value_conflicts
+UNION ALL
+SELECT * FROM content_conflicts
 ORDER BY kind, topic, claim_id_a, claim_id_b
 """
 
@@ -163,6 +194,9 @@ def random_rows(con, rng: random.Random):
         insert(con, "events", event_id=e, event_type="other", status="occurred", summary_en=e, summary_ar="ح",
                date=str(start), date_start=start, date_end=start, date_precision="day",
                place_id=rng.choice(places + [None]))
+    insert(con, "events", event_id="e5", event_type="other", status="occurred", summary_en="e5", summary_ar="ح",
+           contradicts_event_id="e0")  # a conflict of content: e5 cannot be true with e0
+    events.append("e5")
     insert(con, "events", event_id="unmentioned", event_type="other", status="occurred", summary_en="u", summary_ar="ح")
     for k in range(60):
         sid = rng.choice(sources)
@@ -200,7 +234,7 @@ def test_conflicting_claims_equals_every_pair_tested(con, seed):
     got, want = got.fetchall(), want.fetchall()
     assert got == want
     kinds = {r[0] for r in got}
-    assert kinds == {"date", "value"}, kinds  # the random rows do produce both kinds of conflict
+    assert kinds == {"content", "date", "value"}, kinds  # the random rows do produce every kind of conflict
     assert len(got) > 10
 
 
