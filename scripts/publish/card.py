@@ -5,6 +5,7 @@ from pathlib import Path
 
 from scripts.metadata import package_name
 from scripts.paths import REPO
+from scripts.publish import reliability
 
 
 def citation(root: Path) -> dict:
@@ -33,6 +34,9 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
     lines += [f"- {s['title']}" for s in sources]
     lines += ["", f"{len(sources)} articles; {rows.get('mentions', 0)} claims about {rows.get('events', 0)} events, "
               f"{rows.get('figures', 0)} numeric claims.", ""]
+    rel = reliability.read(root)
+    if rel is not None:
+        lines += ["## Reliability", "", reliability.summary(rel), ""]
     if limits.is_file():
         lines += [limits.read_text(encoding="utf-8").strip(), ""]
     lines += ["## Verify", "", "```sh", "sha256sum -c SHA256SUMS", "python -m pip install -r requirements-verify.txt",

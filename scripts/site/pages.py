@@ -33,6 +33,7 @@ from scripts.site.links import (
 from scripts.site.model import Page, Site
 from scripts.site.records import event_pages, figure_text, source_pages
 from scripts.site.reference import cookbook_pages, dictionary_page, query_page
+from scripts.site.reliability import reliability_pages
 from scripts.site.story import story
 
 # A nav section lists its pages one by one up to this many; beyond, only its index page (which
@@ -58,7 +59,7 @@ def render(site: Site) -> Rendered:
     sources, events = source_pages(site), event_pages(site)
     recipes = cookbook_pages(site)
     pages += sources + events + [figures(site), places(site), actors(site), dictionary_page(site), query_page(site)]
-    pages += recipes + [downloads(site, files), cite(site), changelog(site)]
+    pages += recipes + [downloads(site, files), cite(site), changelog(site)] + reliability_pages(site)
     pages += handwritten(site, {p.path for p in pages})
     left_out = [f"/{group[0].path.rsplit('/', 1)[0]}/*.md" for group in (sources, events, recipes)
                 if len(group) - 1 > NAV_LIMIT]
