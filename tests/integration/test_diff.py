@@ -16,7 +16,10 @@ def two_versions(tmp_path):
     assert run_cli("build", "--root", old)[0] == 0
     shutil.copytree(MINI, new)
     events = new / "annotations/events.yaml"
-    text = events.read_text(encoding="utf-8").replace("A US convoy leaves.", "A US convoy leaves the base.")
+    text = events.read_text(encoding="utf-8").replace("complete their withdrawal from Ain al-Asad.",
+                                                      "complete their withdrawal from the base of Ain al-Asad.")
+    # the convoy's one mention moves to a new event: the convoy, mentioned nowhere, leaves the catalogue
+    text = text[:text.index("  - event_id: first-convoy\n")]
     text += ("  - event_id: zz-new-event\n    event_type: statement\n    status: occurred\n"
              "    summary_en: New.\n    summary_ar: جديد.\n")
     events.write_text(text, encoding="utf-8")
@@ -35,13 +38,14 @@ def test_rows_added_removed_changed(two_versions):
     old, new = two_versions
     result = diff(old, new)
     assert result["events"].added == [("zz-new-event",)]
-    assert result["events"].changed == [(("first-convoy",), ["summary_en"])]
+    assert result["events"].removed == [("first-convoy",)]
+    assert result["events"].changed == [(("ain-al-asad-withdrawal-completed",), ["summary_en"])]
     assert result["mentions"].removed == [("outlet-b-2026-01-19-m02",)]
     assert result["mentions"].changed == [(("outlet-a-2025-08-19-m02",), ["event_id"])]
     assert result["places"].added == result["places"].removed == result["places"].changed == []
     assert all(d.schema == [] for d in result.values())
     text = render(result)
-    assert "events: 1 added, 0 removed, 1 changed" in text and "~ first-convoy: summary_en" in text
+    assert "events: 1 added, 1 removed, 1 changed" in text and "~ ain-al-asad-withdrawal-completed: summary_en" in text
 
 
 def test_retyped_and_removed_columns_are_breaking(two_versions):
