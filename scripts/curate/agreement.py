@@ -45,6 +45,7 @@ from pathlib import Path
 
 from scripts.errors import Collector
 from scripts.pipeline.dates import DateProblem, bounds
+from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.pipeline.load import parse_yaml
 from scripts.pipeline.locate import find_all
 
@@ -116,7 +117,11 @@ def load(root: Path, folder_a: Path, folder_b: Path) -> list[Article]:
     problems.raise_if_any()
     articles = []
     for path in sorted(set_a):
-        text = (Path(root) / path).read_bytes().decode("utf-8")
+        try:  # the build's reader: a regular file inside articles/, nothing else
+            text = read_input(Path(root), path, "articles").decode("utf-8")
+        except (InputProblem, UnicodeDecodeError) as e:
+            problems.add(str(folder_a), 1, f"article {path}: {e}")
+            continue
         da, db = set_a[path], set_b[path]
         articles.append(Article(path, da["source"]["source_id"], db["source"]["source_id"],
                                 claims(da, text, f"{folder_a}: {path}", problems),

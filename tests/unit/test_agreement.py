@@ -134,3 +134,13 @@ def test_an_article_annotated_in_one_set_only_is_an_error(sets):
     code, _, err = run_cli("agreement", str(sets / "a"), str(sets / "b"), "--root", sets)
     assert code == 1
     assert "articles/000_test.txt is annotated in one set only" in err
+
+
+def test_an_article_outside_articles_is_refused(sets):
+    for side in ("a", "b"):
+        path = sets / side / "sources" / f"s-{side}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(ARTICLE, "annotations/../x.txt"), encoding="utf-8")
+    (sets / "x.txt").write_text(TEXT, encoding="utf-8")
+    code, _, err = run_cli("agreement", str(sets / "a"), str(sets / "b"), "--root", sets)
+    assert code == 1
+    assert "article annotations/../x.txt" in err
