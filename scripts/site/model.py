@@ -30,6 +30,7 @@ class Page:
     path: str            # inside docs-src, e.g. "events/first-convoy.md"
     title: str           # navigation title (plain text)
     body: str            # Markdown with raw HTML blocks
+    boost: float | None = None   # search ranking: above 1 data pages, below 1 cookbook pages
 
 
 @dataclass

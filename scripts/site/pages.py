@@ -19,6 +19,7 @@ from scripts.site.links import (
     ACTORS,
     CHANGELOG,
     CITE,
+    CONSOLE,
     DOWNLOADS,
     FIGURES,
     HOME,
@@ -32,7 +33,7 @@ from scripts.site.links import (
 )
 from scripts.site.model import Page, Site
 from scripts.site.records import event_pages, figure_text, source_pages
-from scripts.site.reference import cookbook_pages, dictionary_page, query_page
+from scripts.site.reference import console_page, cookbook_pages, dictionary_page, query_page
 from scripts.site.story import story
 
 # A nav section lists its pages one by one up to this many; beyond, only its index page (which
@@ -40,6 +41,9 @@ from scripts.site.story import story
 # of sources or events would make the site grow with the square of the corpus.
 NAV_LIMIT = 60
 # Hand-written pages (docs/*.md) in the order they appear in the nav, after the generated ones.
+# Search ranks the pages about the data above the cookbook's (Material multiplies a page's
+# score by its boost).
+DATA_BOOST, COOKBOOK_BOOST = 4, 0.25
 HANDWRITTEN_ORDER = {"methodology.md": "Methodology", "limitations.md": "Limitations",
                      "architecture.md": "Architecture", "at-scale.md": "At scale", "benchmark.md": "Benchmark"}
 
@@ -53,11 +57,21 @@ class Rendered:
 
 
 def render(site: Site) -> Rendered:
-    files: dict[str, Path | bytes] = {}
+    from scripts.errors import Collector
+    from scripts.site import vendor
+
+    problems = Collector()
+    files: dict[str, Path | bytes] = vendor.site_files(problems)
+    problems.raise_if_any()
     pages = [home(site), timeline(site, files)]
     sources, events = source_pages(site), event_pages(site)
     recipes = cookbook_pages(site)
-    pages += sources + events + [figures(site), places(site), actors(site), dictionary_page(site), query_page(site)]
+    data = [figures(site), places(site), actors(site)]
+    for page in sources + events + data + pages[1:]:
+        page.boost = DATA_BOOST
+    for page in recipes:
+        page.boost = COOKBOOK_BOOST
+    pages += sources + events + data + [dictionary_page(site), query_page(site), console_page(site, files)]
     pages += recipes + [downloads(site, files), cite(site), changelog(site)]
     pages += handwritten(site, {p.path for p in pages})
     left_out = [f"/{group[0].path.rsplit('/', 1)[0]}/*.md" for group in (sources, events, recipes)
@@ -78,7 +92,8 @@ def navigation(pages: list[Page], sources: list[Page], events: list[Page], recip
     nav = [entry(HOME, "Home"), entry(TIMELINE, "Timeline"), section("Sources", sources), section("Events", events),
            entry(FIGURES, "Figures"), entry(PLACES, "Places"), entry(ACTORS, "Actors"),
            entry("dictionary.md", "Data dictionary"),
-           {"Query with SQL": [entry(QUERY, "Query with SQL")] + section("Cookbook", recipes)["Cookbook"]},
+           {"Query with SQL": [entry(QUERY, "Query with SQL"), entry(CONSOLE, "Query in your browser")]
+            + section("Cookbook", recipes)["Cookbook"]},
            entry(DOWNLOADS, "Downloads"), entry(CITE, "How to cite")]
     about = [entry(name, title) for name, title in HANDWRITTEN_ORDER.items() if name in by_path]
     about += [entry(p.path) for p in pages if p.path.count("/") == 0 and p.path not in _listed(nav + about)
