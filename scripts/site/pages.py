@@ -13,7 +13,7 @@ from pathlib import Path
 from scripts.publish.archive import archive_descriptor
 from scripts.publish.croissant import croissant
 from scripts.site import links as paths
-from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
+from scripts.site.chart import Mark, timeline_svg
 from scripts.site.html import human_date, num, render_template
 from scripts.site.links import (
     ACTORS,
@@ -23,6 +23,7 @@ from scripts.site.links import (
     DOWNLOADS,
     FIGURES,
     HOME,
+    MAP,
     METHODOLOGY,
     PLACES,
     QUERY,
@@ -66,7 +67,7 @@ def render(site: Site) -> Rendered:
     pages = [home(site), timeline(site, files)]
     sources, events = source_pages(site), event_pages(site)
     recipes = cookbook_pages(site)
-    data = [figures(site), places(site), actors(site)]
+    data = [figures(site), places(site), map_page(site), actors(site)]
     for page in sources + events + data + pages[1:]:
         page.boost = DATA_BOOST
     for page in recipes:
@@ -90,7 +91,7 @@ def navigation(pages: list[Page], sources: list[Page], events: list[Page], recip
         return {title: [entry(p.path) for p in shown]}
 
     nav = [entry(HOME, "Home"), entry(TIMELINE, "Timeline"), section("Sources", sources), section("Events", events),
-           entry(FIGURES, "Figures"), entry(PLACES, "Places"), entry(ACTORS, "Actors"),
+           entry(FIGURES, "Figures"), entry(PLACES, "Places"), entry(MAP, "Map"), entry(ACTORS, "Actors"),
            entry("dictionary.md", "Data dictionary"),
            {"Query with SQL": [entry(QUERY, "Query with SQL"), entry(CONSOLE, "Query in your browser")]
             + section("Cookbook", recipes)["Cookbook"]},
@@ -177,10 +178,38 @@ def figure_row(f: dict, conflict: bool) -> dict:
 def places(site: Site) -> Page:
     links = Links(site, PLACES)
     events = site.by("events", "place_id")
-    near, far = map_extent(site.rows("places"))
     return Page(PLACES, "Places", render_template(
-        "places.md", links=links, far=far, svg=places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}")),
+        "places.md", links=links,
         places=[(p, sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"])) for p in site.rows("places")]))
+
+
+def place_mentions(site: Site) -> dict[str, int]:
+    """place id -> mentions of the events at that place."""
+    mentions = site.by("mentions", "event_id")
+    return {place: sum(len(mentions.get(e["event_id"], [])) for e in events)
+            for place, events in site.by("events", "place_id").items()}
+
+
+def map_page(site: Site) -> Page:
+    from scripts.site import geo, vendor
+
+    links = Links(site, MAP)
+    region_outlines, world_outlines = geo.countries("countries-50m.json"), geo.countries("countries-110m.json")
+    window, near, far = geo.split(site.rows("places"), region_outlines)
+    counts = place_mentions(site)
+
+    def href(place_id):
+        return links.to(PLACES, f"place-{place_id}")
+
+    region = geo.map_svg(region_outlines, window, near, counts, href, "map-region",
+                         "Places in Iraq and its neighbours, sized by the mentions of their events")
+    world = geo.map_svg(world_outlines, geo.world_window(far), far, counts, href, "map-world",
+                        "Places beyond the region, sized by the mentions of their events",
+                         country_labels=False) if far else ""
+    return Page(MAP, "Map", render_template(
+        "map.md", links=links, region=region, world=world, shown=len(near) + len(far),
+        missing=[p for p in site.rows("places") if p not in geo.located(site.rows("places"))],
+        atlas_version=vendor.pins().get("world-atlas", "")))
 
 
 def actors(site: Site) -> Page:

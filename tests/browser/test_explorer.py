@@ -21,7 +21,7 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 # The fixtures of test_site.py, used here too (module-scoped: this module builds its own copies).
-browser, mini_site, real_site = site_tests.browser, site_tests.mini_site, site_tests.real_site
+browser, mini_site, real_site, built = site_tests.browser, site_tests.mini_site, site_tests.real_site, site_tests.built
 
 RECIPE = "11-ain-al-asad-closure"
 PHONE = {"width": 390, "height": 844}
@@ -164,4 +164,29 @@ def test_search_ranks_data_pages_above_the_cookbook(browser, real_site: Built):
                                                            "timeline", "map"))]
     assert data and urls[0] in [urls[i] for i in data]
     assert not cookbook or max(data) < min(cookbook), urls
+    assert external == []
+
+
+# ---------------------------------------------------------------------------- the map
+
+def test_map_draws_a_marker_per_place_with_coordinates(browser, built: Built):
+    located = {p["place_id"]: p for p in built.rows("places") if p["latitude"] is not None and p["longitude"] is not None}
+    assert located
+    external = []
+    context = offline_context(browser, external)
+    page = context.new_page()
+    page.goto((built.site / "map.html").as_uri())
+    markers = page.eval_on_selector_all(
+        "svg.places-map a.place-marker", """els => els.map(e => {
+            const c = e.querySelector('circle').getBoundingClientRect();
+            return [e.dataset.place, e.dataset.precision, c.width, e.getAttribute('href')]; })""")
+    countries = page.locator("svg#map-region path.country").count()
+    built.screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(built.screenshots / "map.png"), full_page=True)
+    context.close()
+    assert sorted(m[0] for m in markers) == sorted(located)
+    assert all(width > 0 for _, _, width, _ in markers)
+    assert all(href.startswith("places.html#place-") for *_, href in markers)
+    assert {m[1] for m in markers} == {p["geo_precision"] for p in located.values()}
+    assert countries >= 5  # Iraq and its neighbours
     assert external == []
