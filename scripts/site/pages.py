@@ -6,6 +6,7 @@ files and the site's datapackage.json), the navigation and the pages left out of
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from scripts.publish.archive import archive_descriptor
 from scripts.publish.croissant import croissant
 from scripts.site import links as paths
 from scripts.site.chart import Mark, timeline_svg
-from scripts.site.html import human_date, num, render_template
+from scripts.site.html import human_date, num, render_template, short
 from scripts.site.links import (
     ACTORS,
     CHANGELOG,
@@ -84,7 +85,9 @@ def navigation(pages: list[Page], sources: list[Page], events: list[Page], recip
     by_path = {p.path: p for p in pages}
 
     def entry(path, title=None):
-        return {title or by_path[path].title: path}
+        # MkDocs' theme prints navigation titles as they are (no autoescaping), and titles now
+        # come from the data (an outlet, an event's summary): escaped here, once.
+        return {html.escape(title or by_path[path].title, quote=True): path}
 
     def section(title, group):
         shown = group if len(group) - 1 <= NAV_LIMIT else group[:1]
@@ -137,10 +140,11 @@ def timeline(site: Site, files: dict) -> Page:
 
 def timeline_chart(site: Site, dated: list[dict]):
     links = Links(site, TIMELINE)
-    marks = [Mark(r["event_id"], r["event_id"], r["date_start"], r["date_end"], r["status"],
+    marks = [Mark(r["event_id"], short(r["summary_en"], 40), r["date_start"], r["date_end"], r["status"],
                   links.to(event_page(r["event_id"])), f"{human_date(r.get('date'))}: {r['summary_en']}") for r in dated]
     sources = sorted(site.rows("sources"), key=lambda s: site.published_order(s["source_id"]))
-    published = [Mark(s["source_id"], s["source_id"], s["published_earliest"], s["published_latest"], "published",
+    published = [Mark(s["source_id"], short(f"{s['outlet_en']}, {human_date(s['published'])}", 40),
+                      s["published_earliest"], s["published_latest"], "published",
                       links.to(source_page(s["source_id"])), f"{s['source_id']} published {human_date(s['published'])}")
                  for s in sources if s.get("published_earliest") and s.get("published_latest")]
     pairs = sorted((r["event_id"], r["outcome_event_id"]) for r in dated if r.get("outcome_event_id"))
@@ -166,13 +170,14 @@ def figures(site: Site) -> Page:
     subjects = [s for s in vocabulary if s in by_subject] + sorted(s for s in by_subject if s not in vocabulary)
     return Page(FIGURES, "Figures", render_template(
         "figures.md", links=Links(site, FIGURES), count=len(claims),
-        subjects=[(subject, site.label("figures", "subject", subject),
-                   [figure_row(f, f["figure_id"] in conflicted) for f in by_subject[subject]]) for subject in subjects]))
+        subjects=[(subject, site.name("figures", "subject", subject),
+                   [figure_row(f, f["figure_id"] in conflicted, site.unit_words()) for f in by_subject[subject]])
+                  for subject in subjects]))
 
 
-def figure_row(f: dict, conflict: bool) -> dict:
+def figure_row(f: dict, conflict: bool, units: dict[str, str]) -> dict:
     raw = "; ".join(f"{k} {num(f.get(k))}" for k in ("value", "value_low", "value_high") if f.get(k) is not None)
-    return {"figure": f, "text": figure_text(f), "raw": raw, "conflict": conflict}
+    return {"figure": f, "text": figure_text(f, units), "raw": raw, "conflict": conflict}
 
 
 def places(site: Site) -> Page:

@@ -190,3 +190,75 @@ def test_map_draws_a_marker_per_place_with_coordinates(browser, built: Built):
     assert {m[1] for m in markers} == {p["geo_precision"] for p in located.values()}
     assert countries >= 5  # Iraq and its neighbours
     assert external == []
+
+
+# ---------------------------------------------------------------------------- a phone-sized screen
+
+# Text nodes shown in the page content with their size on screen in CSS pixels (inside an SVG,
+# the font size scaled by how much the SVG is shrunk to fit).
+TEXT_SIZES_JS = r"""() => {
+  const out = [];
+  const root = document.querySelector('.md-content') || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.data.trim() || el.closest('script,style,title') || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    let size = parseFloat(style.fontSize);
+    const svg = el.closest('svg');
+    if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    out.push([n.data.trim().slice(0, 40), Math.round(size * 10) / 10]);
+  }
+  return out;
+}"""
+SIDEWAYS_JS = "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+
+
+def phone_context(browser, external: list[str]):
+    """Like test_site.offline_context (every request off the machine refused and recorded), 390×844."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+
+    def guard(route):
+        if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def test_timeline_text_is_readable_on_a_phone(browser, real_site: Built):
+    external = []
+    context = phone_context(browser, external)
+    page = context.new_page()
+    page.goto((real_site.site / "timeline.html").as_uri())
+    sizes = page.evaluate(TEXT_SIZES_JS)
+    listed = page.locator(".timeline-list li").count()
+    chart_shown = page.locator("svg.timeline-chart").is_visible()
+    real_site.screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(real_site.screenshots / "timeline-390.png"), full_page=True)
+    context.close()
+    dated = [e for e in real_site.rows("events") if e["date_start"]]
+    assert sizes and listed == len(dated) and not chart_shown
+    assert [s for s in sizes if s[1] < 10] == [], real_site.screenshots
+    assert external == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, built: Built):
+    external = []
+    context = phone_context(browser, external)
+    page = context.new_page()
+    wide = {}
+    for path in sorted(p for p in built.site.rglob("*.html") if p.name != "404.html"):
+        page.goto(path.as_uri(), wait_until="load")
+        overflow = page.evaluate(SIDEWAYS_JS)
+        if overflow > 0:
+            wide[path.relative_to(built.site).as_posix()] = overflow
+    context.close()
+    assert wide == {}
+    assert external == []
