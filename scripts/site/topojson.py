@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 Point = tuple[float, float]          # (longitude, latitude)
 Ring = list[Point]
 
@@ -34,16 +36,16 @@ def decode_arcs(topology: dict) -> list[Ring]:
     transform = topology.get("transform")
     arcs = []
     for arc in topology["arcs"]:
-        if transform:
-            (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-            x = y = 0
-            points = []
-            for dx, dy, *_ in arc:
-                x, y = x + dx, y + dy
-                points.append((x * sx + tx, y * sy + ty))
-        else:
-            points = [(p[0], p[1]) for p in arc]
-        arcs.append(points)
+        if not arc:
+            arcs.append([])
+            continue
+        try:
+            points = np.asarray(arc, dtype=np.float64)[:, :2]
+        except ValueError:  # positions of different lengths: keep the first two numbers of each
+            points = np.asarray([p[:2] for p in arc], dtype=np.float64)
+        if transform:  # running sums of the integer deltas, then scaled and translated
+            points = np.cumsum(points, axis=0) * transform["scale"] + transform["translate"]
+        arcs.append([(x, y) for x, y in points.tolist()])
     return arcs
 
 

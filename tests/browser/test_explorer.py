@@ -241,7 +241,8 @@ def test_timeline_text_is_readable_on_a_phone(browser, real_site: Built):
     listed = page.locator(".timeline-list li").count()
     chart_shown = page.locator("svg.timeline-chart").is_visible()
     real_site.screenshots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(real_site.screenshots / "timeline-390.png"), full_page=True)
+    page.screenshot(path=str(real_site.screenshots / "timeline-390.png"))  # the first screen of a phone
+    page.screenshot(path=str(real_site.screenshots / "timeline-390-full.png"), full_page=True)
     context.close()
     dated = [e for e in real_site.rows("events") if e["date_start"]]
     assert sizes and listed == len(dated) and not chart_shown
