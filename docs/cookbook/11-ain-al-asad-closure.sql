@@ -1,13 +1,14 @@
 -- Question: Which articles disagree about when Ain al-Asad closes?
--- Pairs of articles that date the closure of Ain al-Asad air base, or the last withdrawal
--- from it, on days that cannot both be right: the days one article's claimed date may fall
--- on and those of the other's do not overlap. Read from the tables, one row per event and
--- pair of articles, widest gap first.
+-- Pairs of articles that date the closure of the base named Ain al-Asad in English, or the
+-- last withdrawal from it, on days that cannot both be right: the days one article's claimed
+-- date may fall on and those of the other's do not overlap. Read from the tables, one row per
+-- event and pair of articles, widest gap first.
 WITH claims AS (
     SELECT m.event_id, e.summary_en, m.source_id, m.claimed_date, m.claimed_start, m.claimed_end
     FROM mentions AS m
     JOIN events AS e USING (event_id)
-    WHERE e.place_id = 'ain-al-asad-air-base'
+    JOIN places AS p ON p.place_id = e.place_id
+    WHERE p.name_en LIKE 'Ain al-Asad%'
       AND e.event_type IN ('base_closure', 'withdrawal')
       AND m.claimed_start IS NOT NULL
 )
