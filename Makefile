@@ -4,6 +4,7 @@
 #   .venv            requirements.txt (the build), + requirements-test.txt for tests, lint, bench
 #   .venv-duckdb1    a DuckDB 1.x client, to prove the database opens in 1.x (tests only)
 #   .venv-cff        cffconvert, whose old dependencies need their own environment (make validate)
+#   .npm-packages    the npm packages the docs site copies files from (requirements-npm.txt)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -14,6 +15,8 @@ VENV1 := .venv-duckdb1
 DUCKDB1_ENV := $(VENV1)/.installed
 VENVC := .venv-cff
 CFF_ENV := $(VENVC)/.installed
+NPM_DIR := .npm-packages
+NPM_ENV := $(NPM_DIR)/.installed
 SQL ?= SELECT * FROM source_overview
 # TEXTS=0 leaves the article texts (publishers' copyright) out of the release archive.
 TEXTS ?= 1
@@ -31,12 +34,14 @@ PACKAGE := build/.made-package-texts$(TEXTS)
 
 all: system $(TABLES) $(DB) $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
-# Chromium is needed only by the browser tests. As root on Debian it is installed here;
-# otherwise `make` goes on and `make test` says the one command to run.
+# Chromium is needed only by the browser tests, npm by the docs site's set-up (the files of
+# DuckDB-Wasm, world-atlas and iframe-worker). As root on Debian they are installed here;
+# otherwise `make` says the one command to run.
 system:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-	  && echo "installing Debian's chromium (for the browser tests)" \
-	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || true
+	@missing="$$(for p in chromium npm; do command -v $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && echo "installing Debian's" $$missing \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || true
 
 $(BUILD_ENV): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +62,16 @@ $(CFF_ENV): requirements-cffconvert.txt
 	$(VENVC)/bin/python -m pip install $(PIP) -r requirements-cffconvert.txt
 	touch $@
 
-setup: $(BUILD_ENV) ## create .venv with the build's pinned requirements
+# npm installs the pinned packages of requirements-npm.txt and writes no lock file and no
+# package.json (nothing with a registry address is kept: the folder is git-ignored).
+$(NPM_ENV): requirements-npm.txt
+	@command -v npm >/dev/null 2>&1 || { echo "make: the docs site needs npm (Debian: apt-get install -y npm)"; exit 1; }
+	rm -rf $(NPM_DIR) && mkdir -p $(NPM_DIR)
+	npm install --prefix $(NPM_DIR) --no-package-lock --no-save --no-audit --no-fund --loglevel=error \
+	  $$(grep -v '^#' requirements-npm.txt | grep .)
+	touch $@
+
+setup: $(BUILD_ENV) $(NPM_ENV) ## create .venv with the build's pinned requirements
 
 $(TABLES): $(BUILD_ENV) $(INPUTS) $(CODE)
 	$(PY) -m scripts build
@@ -80,7 +94,7 @@ db: $(DB) ## build/<name>.duckdb with views; runs the SQL cookbook
 query: $(BUILD_ENV) ## read-only query: make query SQL="SELECT ..."
 	$(PY) -m scripts query "$(SQL)"
 
-$(DOCS): $(DB) mkdocs.yml CITATION.cff $(shell find docs -type f)
+$(DOCS): $(DB) $(NPM_ENV) mkdocs.yml CITATION.cff $(shell find docs -type f)
 	$(PY) -m scripts docs
 	@touch $@
 
@@ -108,13 +122,13 @@ bench: $(TEST_ENV) ## synthetic corpora of 100, 1,000 and 10,000 articles: timin
 lint: $(TEST_ENV) ## ruff over the code and tests
 	$(VENV)/bin/ruff check .
 
-test: $(TEST_ENV) $(DUCKDB1_ENV) ## lint, then the whole test suite (browser tests need chromium)
+test: $(TEST_ENV) $(DUCKDB1_ENV) $(NPM_ENV) ## lint, then the whole test suite (browser tests need chromium)
 	@command -v chromium >/dev/null 2>&1 || { echo "make test: the browser tests need Debian's Chromium; install it with:"; \
 	  echo "  sudo apt-get install -y chromium"; exit 1; }
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -n auto --dist loadfile
 
-test-fast: $(TEST_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
+test-fast: $(TEST_ENV) $(NPM_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
 	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
 
 fuzz: $(TEST_ENV) ## the property-based fuzz tests at length: 1,000 new examples each (HYPOTHESIS_PROFILE=long; minutes)

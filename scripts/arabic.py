@@ -48,7 +48,12 @@ def fold_char(ch: str) -> str:
 def words(text: str, strip_article: bool = True) -> list[str]:
     """The folded, case-folded words of `text`, each without its leading ال if asked."""
     found = _WORD.findall(fold(text).casefold())
-    return [_ARTICLE.sub("", w) for w in found] if strip_article else found
+    return [without_article(w) for w in found] if strip_article else found
+
+
+def without_article(word: str) -> str:
+    """One word without its leading ال (and a و/ف or ب/ل/ك before it); the word is not folded."""
+    return _ARTICLE.sub("", word)
 
 
 def matches(query: str, text: str) -> bool:

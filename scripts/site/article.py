@@ -9,14 +9,22 @@ quote's id (`q-<id>`); every fragment carries `data-ann="<kind>:<id>"`, so a quo
 once however it is split. After a quote's last fragment a small reference (`M1`, `F1`,
 `C1`) links to its row below the article. The writer emits tokens (open, close, text,
 reference); templates/article.html turns them into HTML.
+
+A character that is not text (a control character or a private-use code point, such as an
+icon-font glyph captured with the page) would show as an empty box: it is shown as a small
+marker with its code point (token "nontext") and explained above the article. The article
+file and the offsets are untouched: the marker is only how the page shows that character.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from scripts.site.html import fragment
 
 KIND_ORDER = {"line": 0, "mention": 1, "figure": 2, "citation": 3}
+# Controls other than tab and newline, and the private-use areas: no font draws them as text.
+NONTEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,34 @@ def line_spans(text: str) -> list[Span]:
 def article_html(text: str, quotes: list[Span]):
     """The article as `<div class="article">` of line spans with nested <mark> highlights."""
     writer = _Writer(text, line_spans(text), sorted(quotes, key=lambda s: s.key))
-    return fragment("article.html", tokens=writer.tokens())
+    return fragment("article.html", tokens=mark_nontext(writer.tokens()))
+
+
+def nontext(text: str) -> list[str]:
+    """The code points (U+XXXX) of the characters of `text` that are not text, in order, once each."""
+    return list(dict.fromkeys(code_point(ch) for ch in NONTEXT.findall(text)))
+
+
+def code_point(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def mark_nontext(tokens: list[tuple[str, Span | str]]) -> list[tuple[str, Span | str]]:
+    """Text tokens cut around each character that is not text, which becomes a "nontext" token."""
+    out: list[tuple[str, Span | str]] = []
+    for kind, value in tokens:
+        if kind != "text" or not NONTEXT.search(value):
+            out.append((kind, value))
+            continue
+        last = 0
+        for match in NONTEXT.finditer(value):
+            if match.start() > last:
+                out.append(("text", value[last:match.start()]))
+            out.append(("nontext", code_point(match.group(0))))
+            last = match.end()
+        if last < len(value):
+            out.append(("text", value[last:]))
+    return out
 
 
 class _Writer:

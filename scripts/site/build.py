@@ -49,7 +49,7 @@ def write_sources(site: Site, pages: list[Page], files: dict[str, Path | bytes])
         target = stage / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         markdown, blocks = split_blocks(page.body)
-        target.write_text(markdown.rstrip() + "\n", encoding="utf-8")
+        target.write_text(front_matter(page, markdown).rstrip() + "\n", encoding="utf-8")
         if blocks:
             blocks_file(target).write_text(json.dumps(blocks, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     for rel, content in sorted(files.items()):
@@ -62,6 +62,16 @@ def write_sources(site: Site, pages: list[Page], files: dict[str, Path | bytes])
     final = build / "docs-src"
     _swap(stage, final)
     return final
+
+
+def front_matter(page: Page, markdown: str) -> str:
+    """The page's Markdown with its search boost in the YAML front matter (Material reads it)."""
+    if page.boost is None:
+        return markdown
+    boost = f"search:\n  boost: {page.boost}\n"
+    if markdown.startswith("---\n"):
+        return "---\n" + boost + markdown[4:]
+    return f"---\n{boost}---\n\n{markdown}"
 
 
 def split_blocks(body: str) -> tuple[str, list[str]]:

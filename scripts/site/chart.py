@@ -1,8 +1,8 @@
-"""Static SVG charts drawn at build time: the event timeline and the places locator.
+"""Static SVG charts drawn at build time: the event timeline (the map is geo.py).
 
 Written by hand rather than with a plotting library: the output is byte-for-byte
 deterministic and needs no fonts or network. This module does the geometry; the markup is
-in templates/timeline.svg and templates/places.svg, which escape every label.
+in templates/timeline.svg, which escapes every label.
 
 Timeline: one row per dated event. A date known to the day is a diamond; a date known
 only to the month or year, or an interval, is a bar over every day it may cover. Filled
@@ -142,61 +142,3 @@ def _legend(y: float, statuses: list[str], marks: list[Mark]) -> dict:
         swatches.append({"x": x, "status": status, "fill": colour(status, statuses), "hollow": status in PLAN_LIKE})
         x += 40 + 7 * len(status)
     return {"y": y, "swatches": swatches, "x": x}
-
-
-# ---------------------------------------------------------------------------- places
-
-MAP_WINDOW = (8.0, 10.0)   # degrees of latitude and longitude either side of the median place
-
-
-def map_extent(places: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(places on the plot, places too far away): the plot centres on the median place."""
-    located = [p for p in places if p.get("latitude") is not None and p.get("longitude") is not None]
-    if not located:
-        return [], []
-    lat = sorted(p["latitude"] for p in located)[len(located) // 2]
-    lon = sorted(p["longitude"] for p in located)[len(located) // 2]
-    near = [p for p in located if abs(p["latitude"] - lat) <= MAP_WINDOW[0] and abs(p["longitude"] - lon) <= MAP_WINDOW[1]]
-    return near, [p for p in located if p not in near]
-
-
-def places_svg(places: list[dict], href):
-    """Places on a plain longitude/latitude grid (no base map: nothing is fetched), labelled
-    in a column on the right with leader lines, so places a few kilometres apart stay legible."""
-    if not places:
-        return ""
-    lats, lons = [p["latitude"] for p in places], [p["longitude"] for p in places]
-    south, north = math.floor(min(lats)) - 1, math.ceil(max(lats)) + 1
-    west, east = math.floor(min(lons)) - 1, math.ceil(max(lons)) + 1
-    squash = math.cos(math.radians((north + south) / 2))
-    plot_w, pad, label_x = 440, 40, 560
-    per_degree = min((plot_w - pad) / max(1, (east - west) * squash), 40.0)
-    order = sorted(places, key=lambda p: (-p["latitude"], p["longitude"], p["place_id"]))
-    height = max(int(2 * pad + (north - south) * per_degree), 2 * pad + 15 * len(order))
-
-    def xy(lat, lon):
-        return pad + (lon - west) * squash * per_degree, pad + (north - lat) * per_degree
-
-    step = 1 if east - west <= 12 else 2
-    right, bottom = xy(south, east)
-    ys = [xy(p["latitude"], p["longitude"])[1] for p in order]
-    points = [{"place": p, "href": href(p["place_id"]), "xy": xy(p["latitude"], p["longitude"]), "label_y": label_y}
-              for p, label_y in zip(order, _label_rows(ys, height, pad))]
-    return fragment(
-        "places.svg", width=880, height=height, pad=pad, label_x=label_x, right=right, bottom=bottom,
-        meridians=[(lon, xy(north, lon)[0]) for lon in range(west, east + 1, step)],
-        parallels=[(lat, xy(lat, west)[1]) for lat in range(south, north + 1, step)], points=points)
-
-
-def _label_rows(ys: list[float], height: float, pad: float, gap: float = 15.0) -> list[float]:
-    """Label baselines near their points' heights (ys sorted top to bottom), never closer than gap."""
-    rows, last = [], pad - gap
-    for y in ys:
-        last = max(y + 4, last + gap)
-        rows.append(last)
-    overflow = rows[-1] - (height - 8) if rows else 0
-    if overflow > 0:  # push the column up, keeping the spacing
-        rows = [r - overflow for r in rows]
-        for i in range(len(rows) - 2, -1, -1):
-            rows[i] = min(rows[i], rows[i + 1] - gap)
-    return rows

@@ -7,12 +7,14 @@ run of Arabic text that is not already inside an element with
 `<span dir="rtl" lang="ar">`, so Arabic is always isolated and right-to-left. Only text
 between tags is touched, never attributes, scripts or styles.
 
-on_post_build: opened from disk (file://), Material for MkDocs asks for
-search/search_index.js instead of the JSON index; without it every page logs a failed
-request. Material's `offline` plugin writes that file but also adds a polyfill script from
-unpkg.com, which would fetch from the internet, so we write the file ourselves. (Search
-itself still needs the site served over http: browsers do not run the search worker from
-file://.)
+on_post_build: every entry of the search index gets a field `variants` (declared in
+mkdocs.yml, not shown in results): the other spellings of its Arabic words, so that
+"عين الاسد" and "عين الأسد", or أمريكي, أميركي and امريكي, find the same pages. A word's
+spellings are the words of the whole site that scripts/arabic.py folds to the same form
+(without a leading ال), with and without their ال, and the folded forms; the text shown in
+results stays as written. Material's `offline` plugin (mkdocs.yml) then inlines the index into
+search/search_index.js for file://, and search runs there through the iframe-worker shim
+that the site serves itself (vendor/, from npm), so nothing is fetched from a CDN.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import json
 import re
 from pathlib import Path
 
-from scripts.site.html import ARABIC_RUN
+from scripts.arabic import fold, without_article
+from scripts.site.html import ARABIC_LETTER, ARABIC_RUN
 
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
@@ -69,8 +72,36 @@ def on_page_content(html, page, **kwargs):
     return html
 
 
+ARABIC_WORD = re.compile(f"(?:(?![،؛؟])[{ARABIC_LETTER}])+")  # Arabic punctuation ends a word
+
+
+def spelling_variants(docs: list[dict]) -> list[str]:
+    """For each search entry, the other spellings of its Arabic words, space-separated and sorted.
+
+    Two words are spellings of one another when scripts/arabic.py folds them, without a leading
+    ال, to the same form; a word's spellings are every such word of the whole site, with and
+    without its ال, and the folded forms themselves."""
+    texts = [f"{d.get('title', '')} {d.get('text', '')}" for d in docs]
+    per_doc = [set(ARABIC_WORD.findall(text)) for text in texts]
+    spellings: dict[str, set[str]] = {}
+    for found in per_doc:
+        for word in found:
+            folded = fold(word)
+            key = without_article(folded)
+            spellings.setdefault(key, {key}).update({word, without_article(word), folded})
+    out = []
+    for found in per_doc:
+        extra = set().union(*(spellings[without_article(fold(word))] for word in found)) if found else set()
+        out.append(" ".join(sorted(extra - found)))
+    return out
+
+
 def on_post_build(config, **kwargs):
-    index = Path(config.site_dir) / "search" / "search_index.json"
-    if index.is_file():
-        (index.parent / "search_index.js").write_text("var __index = " + index.read_text(encoding="utf-8"),
-                                                      encoding="utf-8")
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    for doc, variants in zip(index["docs"], spelling_variants(index["docs"])):
+        if variants:
+            doc["variants"] = variants
+    path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")

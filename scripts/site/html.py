@@ -163,6 +163,22 @@ def num(value) -> str:
     return f"{value:,}"
 
 
+def short(text, limit: int = 60) -> str:
+    """A title from a summary: its first sentence, cut at a word before `limit` characters with "…"."""
+    text = " ".join(str(text or "").split())
+    first = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0].rstrip(".;:")
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
+
+
+def words(code) -> str:
+    """A code in words, first letter capital: 'base_closure' -> 'Base closure'."""
+    text = "" if code is None else str(code).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
@@ -188,7 +204,8 @@ del ENV.filters["safe"]  # nothing is marked safe in a template, only by the fil
 ENV.filters.update(e=esc, escape=esc, forceescape=lambda v: esc(str(v)), join=join_html,
                    arabic_runs=arabic_runs, md_escape=md_escape, nonblank_lines=nonblank_lines,
                    fence=fence, json_script=json_script, heading_id=heading_id,
-                   human_date=human_date, iso=iso, num=num, plural=plural, fixed=fixed)
+                   human_date=human_date, iso=iso, num=num, plural=plural, fixed=fixed, short=short,
+                   words=words)
 ENV.globals.update(BLOCK_START=Markup(BLOCK_START), BLOCK_END=Markup(BLOCK_END))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import posixpath
 
-from scripts.site.html import human_date, macros
+from scripts.site.html import human_date, macros, short
 
 HOME = "index.md"
 TIMELINE = "timeline.md"
@@ -15,6 +15,8 @@ PLACES = "places.md"
 ACTORS = "actors.md"
 DICTIONARY = "dictionary.md"
 QUERY = "query.md"
+CONSOLE = "console.md"
+MAP = "map.md"
 COOKBOOK = "cookbook/index.md"
 DOWNLOADS = "downloads.md"
 CITE = "cite.md"
@@ -63,9 +65,12 @@ class Links:
     def event(self, event_id, label: str | None = None):
         if not event_id:
             return ""
-        if event_id not in self.site.index["events"]:
+        row = self.site.index["events"].get(event_id)
+        if row is None:
             return macros().code(event_id)
-        return macros().a(self.to(event_page(event_id)), label or macros().code(event_id))
+        # Named by the start of its summary; the id is the link's tooltip.
+        return macros().a(self.to(event_page(event_id)), label or short(row.get("summary_en") or event_id, 50),
+                          title=event_id)
 
     def source(self, source_id, long: bool = False):
         if not source_id:

@@ -30,6 +30,7 @@ class Page:
     path: str            # inside docs-src, e.g. "events/first-convoy.md"
     title: str           # navigation title (plain text)
     body: str            # Markdown with raw HTML blocks
+    boost: float | None = None   # search ranking: above 1 data pages, below 1 cookbook pages
 
 
 @dataclass
@@ -94,6 +95,20 @@ class Site:
             if isinstance(c, dict) and c.get("value") == value:
                 return c.get("label", "")
         return ""
+
+    def name(self, table: str, column: str, value) -> str:
+        """A code as a reader would name it: for figure subjects their label ("US troops deployed
+        in Iraq"), for other codes their words ("base_closure" -> "Base closure")."""
+        if value is None:
+            return ""
+        label = self.label(table, column, value) if (table, column) == ("figures", "subject") else ""
+        text = label or str(value).replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    def unit_words(self) -> dict[str, str]:
+        """unit code -> the word for more than one, the first word of its label ("people", "years")."""
+        return {value: (self.label("figures", "unit", value).split(" (")[0].split() or [value])[0]
+                for value in self.values("figures", "unit")}
 
     def values(self, table: str, column: str) -> list[str]:
         return [c["value"] if isinstance(c, dict) else c for c in self.schemas[table].field(column).get("categories", [])]

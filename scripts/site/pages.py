@@ -6,6 +6,7 @@ files and the site's datapackage.json), the navigation and the pages left out of
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,15 +14,17 @@ from pathlib import Path
 from scripts.publish.archive import archive_descriptor
 from scripts.publish.croissant import croissant
 from scripts.site import links as paths
-from scripts.site.chart import Mark, map_extent, places_svg, timeline_svg
-from scripts.site.html import human_date, num, render_template
+from scripts.site.chart import Mark, timeline_svg
+from scripts.site.html import human_date, num, render_template, short
 from scripts.site.links import (
     ACTORS,
     CHANGELOG,
     CITE,
+    CONSOLE,
     DOWNLOADS,
     FIGURES,
     HOME,
+    MAP,
     METHODOLOGY,
     PLACES,
     QUERY,
@@ -32,7 +35,7 @@ from scripts.site.links import (
 )
 from scripts.site.model import Page, Site
 from scripts.site.records import event_pages, figure_text, source_pages
-from scripts.site.reference import cookbook_pages, dictionary_page, query_page
+from scripts.site.reference import console_page, cookbook_pages, dictionary_page, query_page
 from scripts.site.reliability import reliability_pages
 from scripts.site.story import story
 
@@ -41,6 +44,9 @@ from scripts.site.story import story
 # of sources or events would make the site grow with the square of the corpus.
 NAV_LIMIT = 60
 # Hand-written pages (docs/*.md) in the order they appear in the nav, after the generated ones.
+# Search ranks the pages about the data above the cookbook's (Material multiplies a page's
+# score by its boost).
+DATA_BOOST, COOKBOOK_BOOST = 4, 0.25
 HANDWRITTEN_ORDER = {"methodology.md": "Methodology", "limitations.md": "Limitations",
                      "architecture.md": "Architecture", "at-scale.md": "At scale", "benchmark.md": "Benchmark"}
 
@@ -54,11 +60,21 @@ class Rendered:
 
 
 def render(site: Site) -> Rendered:
-    files: dict[str, Path | bytes] = {}
+    from scripts.errors import Collector
+    from scripts.site import vendor
+
+    problems = Collector()
+    files: dict[str, Path | bytes] = vendor.site_files(problems)
+    problems.raise_if_any()
     pages = [home(site), timeline(site, files)]
     sources, events = source_pages(site), event_pages(site)
     recipes = cookbook_pages(site)
-    pages += sources + events + [figures(site), places(site), actors(site), dictionary_page(site), query_page(site)]
+    data = [figures(site), places(site), map_page(site), actors(site)]
+    for page in sources + events + data + pages[1:]:
+        page.boost = DATA_BOOST
+    for page in recipes:
+        page.boost = COOKBOOK_BOOST
+    pages += sources + events + data + [dictionary_page(site), query_page(site), console_page(site, files)]
     pages += recipes + [downloads(site, files), cite(site), changelog(site)] + reliability_pages(site)
     pages += handwritten(site, {p.path for p in pages})
     left_out = [f"/{group[0].path.rsplit('/', 1)[0]}/*.md" for group in (sources, events, recipes)
@@ -70,16 +86,19 @@ def navigation(pages: list[Page], sources: list[Page], events: list[Page], recip
     by_path = {p.path: p for p in pages}
 
     def entry(path, title=None):
-        return {title or by_path[path].title: path}
+        # MkDocs' theme prints navigation titles as they are (no autoescaping), and titles now
+        # come from the data (an outlet, an event's summary): escaped here, once.
+        return {html.escape(title or by_path[path].title, quote=True): path}
 
     def section(title, group):
         shown = group if len(group) - 1 <= NAV_LIMIT else group[:1]
         return {title: [entry(p.path) for p in shown]}
 
     nav = [entry(HOME, "Home"), entry(TIMELINE, "Timeline"), section("Sources", sources), section("Events", events),
-           entry(FIGURES, "Figures"), entry(PLACES, "Places"), entry(ACTORS, "Actors"),
+           entry(FIGURES, "Figures"), entry(PLACES, "Places"), entry(MAP, "Map"), entry(ACTORS, "Actors"),
            entry("dictionary.md", "Data dictionary"),
-           {"Query with SQL": [entry(QUERY, "Query with SQL")] + section("Cookbook", recipes)["Cookbook"]},
+           {"Query with SQL": [entry(QUERY, "Query with SQL"), entry(CONSOLE, "Query in your browser")]
+            + section("Cookbook", recipes)["Cookbook"]},
            entry(DOWNLOADS, "Downloads"), entry(CITE, "How to cite")]
     about = [entry(name, title) for name, title in HANDWRITTEN_ORDER.items() if name in by_path]
     about += [entry(p.path) for p in pages if p.path.count("/") == 0 and p.path not in _listed(nav + about)
@@ -122,10 +141,11 @@ def timeline(site: Site, files: dict) -> Page:
 
 def timeline_chart(site: Site, dated: list[dict]):
     links = Links(site, TIMELINE)
-    marks = [Mark(r["event_id"], r["event_id"], r["date_start"], r["date_end"], r["status"],
+    marks = [Mark(r["event_id"], short(r["summary_en"], 40), r["date_start"], r["date_end"], r["status"],
                   links.to(event_page(r["event_id"])), f"{human_date(r.get('date'))}: {r['summary_en']}") for r in dated]
     sources = sorted(site.rows("sources"), key=lambda s: site.published_order(s["source_id"]))
-    published = [Mark(s["source_id"], s["source_id"], s["published_earliest"], s["published_latest"], "published",
+    published = [Mark(s["source_id"], short(f"{s['outlet_en']}, {human_date(s['published'])}", 40),
+                      s["published_earliest"], s["published_latest"], "published",
                       links.to(source_page(s["source_id"])), f"{s['source_id']} published {human_date(s['published'])}")
                  for s in sources if s.get("published_earliest") and s.get("published_latest")]
     pairs = sorted((r["event_id"], r["outcome_event_id"]) for r in dated if r.get("outcome_event_id"))
@@ -151,22 +171,51 @@ def figures(site: Site) -> Page:
     subjects = [s for s in vocabulary if s in by_subject] + sorted(s for s in by_subject if s not in vocabulary)
     return Page(FIGURES, "Figures", render_template(
         "figures.md", links=Links(site, FIGURES), count=len(claims),
-        subjects=[(subject, site.label("figures", "subject", subject),
-                   [figure_row(f, f["figure_id"] in conflicted) for f in by_subject[subject]]) for subject in subjects]))
+        subjects=[(subject, site.name("figures", "subject", subject),
+                   [figure_row(f, f["figure_id"] in conflicted, site.unit_words()) for f in by_subject[subject]])
+                  for subject in subjects]))
 
 
-def figure_row(f: dict, conflict: bool) -> dict:
+def figure_row(f: dict, conflict: bool, units: dict[str, str]) -> dict:
     raw = "; ".join(f"{k} {num(f.get(k))}" for k in ("value", "value_low", "value_high") if f.get(k) is not None)
-    return {"figure": f, "text": figure_text(f), "raw": raw, "conflict": conflict}
+    return {"figure": f, "text": figure_text(f, units), "raw": raw, "conflict": conflict}
 
 
 def places(site: Site) -> Page:
     links = Links(site, PLACES)
     events = site.by("events", "place_id")
-    near, far = map_extent(site.rows("places"))
     return Page(PLACES, "Places", render_template(
-        "places.md", links=links, far=far, svg=places_svg(near, lambda pid: links.to(PLACES, f"place-{pid}")),
+        "places.md", links=links,
         places=[(p, sorted(events.get(p["place_id"], []), key=lambda e: e["event_id"])) for p in site.rows("places")]))
+
+
+def place_mentions(site: Site) -> dict[str, int]:
+    """place id -> mentions of the events at that place."""
+    mentions = site.by("mentions", "event_id")
+    return {place: sum(len(mentions.get(e["event_id"], [])) for e in events)
+            for place, events in site.by("events", "place_id").items()}
+
+
+def map_page(site: Site) -> Page:
+    from scripts.site import geo, vendor
+
+    links = Links(site, MAP)
+    region_outlines, world_outlines = geo.countries("countries-50m.json"), geo.countries("countries-110m.json")
+    window, near, far = geo.split(site.rows("places"), region_outlines)
+    counts = place_mentions(site)
+
+    def href(place_id):
+        return links.to(PLACES, f"place-{place_id}")
+
+    region = geo.map_svg(region_outlines, window, near, counts, href, "map-region",
+                         "Places in Iraq and its neighbours, sized by the mentions of their events")
+    world = geo.map_svg(world_outlines, geo.world_window(far), far, counts, href, "map-world",
+                        "Places beyond the region, sized by the mentions of their events",
+                         country_labels=False) if far else ""
+    return Page(MAP, "Map", render_template(
+        "map.md", links=links, region=region, world=world, shown=len(near) + len(far),
+        missing=[p for p in site.rows("places") if p not in geo.located(site.rows("places"))],
+        atlas_version=vendor.pins().get("world-atlas", "")))
 
 
 def actors(site: Site) -> Page:

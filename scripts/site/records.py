@@ -5,8 +5,10 @@ are in claims.html); this module puts in order what they show.
 """
 from __future__ import annotations
 
-from scripts.site.article import Span, article_html
-from scripts.site.html import num, render_template
+import functools
+
+from scripts.site.article import Span, article_html, nontext
+from scripts.site.html import human_date, num, render_template, short
 from scripts.site.links import EVENTS, SOURCES, Links, event_page, source_page
 from scripts.site.model import Page, Site
 
@@ -50,15 +52,18 @@ def source_detail(site: Site, s: dict) -> Page:
     relations: dict[str, list[str]] = {}
     for c in site.by("citations", "source_id").get(s["source_id"], []):
         relations.setdefault(c["cited_actor_id"], []).append(c["relation"])
-    return Page(path, s["source_id"], render_template(
-        "source.md", links=Links(site, path), label=site.label, figure_text=figure_text, s=s, claims=claims,
+    return Page(path, f"{s['outlet_en']}, {human_date(s['published'])}", render_template(
+        "source.md", links=Links(site, path), label=site.label, code_name=site.name,
+        figure_text=functools.partial(figure_text, units=site.unit_words()), s=s, claims=claims,
         counts={k: sum(1 for c in claims if c[0] == k) for k in CLAIM_PREFIX},
         derived_by=sorted(r["source_id"] for r in site.by("sources", "derived_from").get(s["source_id"], [])),
-        cited=sorted(relations.items()), article=article_html(site.articles[s["source_id"]], spans)))
+        cited=sorted(relations.items()), article=article_html(site.articles[s["source_id"]], spans),
+        nontext=nontext(site.articles[s["source_id"]])))
 
 
-def figure_text(f: dict) -> str:
-    """A figure as read: 'about 2,500 person', '250–350 person', 'at least 5 year'."""
+def figure_text(f: dict, units: dict[str, str] | None = None) -> str:
+    """A figure as read: 'about 2,500 people', '250–350 people', 'at least 5 years' (the unit's
+    word for more than one from `units`, else its code)."""
     value, low, high = num(f.get("value")), num(f.get("value_low")), num(f.get("value_high"))
     bounds = f"{low or '…'}–{high or '…'}" if (low or high) else ""
     # "fewer than 500" is stored as the inclusive bound value_high 499 (methodology, section 10):
@@ -70,7 +75,10 @@ def figure_text(f: dict) -> str:
     text = words.get(f.get("qualifier"), value or bounds)
     if bounds and f.get("qualifier") not in ("range", "vague") and value:
         text += f" (bounds {bounds})"
-    return f"{text} {f.get('unit', '')}".strip()
+    unit = f.get("unit") or ""
+    if unit and f.get("value") != 1 and units and units.get(unit):
+        unit = units[unit]
+    return f"{text} {unit}".strip()
 
 
 # ---------------------------------------------------------------------------- events
@@ -103,8 +111,9 @@ def event_detail(site: Site, e: dict) -> Page:
     figures = sorted(site.by("figures", "event_id").get(e["event_id"], []),
                      key=lambda f: (site.published_order(f["source_id"]), f["figure_id"]))
     # The cards on an event page leave out the curator's notes: they are on the source pages.
-    return Page(path, e["event_id"], render_template(
-        "event.md", links=Links(site, path), label=site.label, figure_text=figure_text, e=e,
+    return Page(path, short(e["summary_en"]), render_template(
+        "event.md", links=Links(site, path), label=site.label, code_name=site.name,
+        figure_text=functools.partial(figure_text, units=site.unit_words()), e=e,
         outcome_slip=slip(e["event_id"]) if e.get("outcome_event_id") else "", plans=[(p, slip(p)) for p in plans],
         conflicts=conflicts, more=site.conflicts.counts[("date", e["event_id"])] - len(conflicts) if conflicts else 0,
         mentions=[(dict(m, note=None), m["mention_id"] in conflicting) for m in mentions],

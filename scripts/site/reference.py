@@ -6,11 +6,13 @@ gathers what they show.
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from scripts.metadata import required
 from scripts.site import links as paths
 from scripts.site.html import num, plural, render_template
-from scripts.site.links import COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
+from scripts.site.links import CONSOLE, COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
 from scripts.site.model import Page, Site
 
 RESULT_ROW_LIMIT = 200
@@ -65,6 +67,69 @@ def question(sql: str) -> str:
     return first.lstrip("- ").removeprefix("Question:").strip()
 
 
+# ---------------------------------------------------------------------------- console
+
+READ_PARQUET = re.compile(r"read_parquet\('data/([a-z_]+)\.parquet'\)")
+CONSOLE_EXAMPLE = "SELECT event_id, date, status, summary_en\nFROM timeline\nORDER BY date_start\nLIMIT 20"
+FILE_MESSAGE = ("This page was opened from disk (file://), where browsers do not run DuckDB-Wasm's worker. "
+                "Serve the site folder over http and open the page there: "
+                "python3 -m http.server --directory build/site 8000, then http://localhost:8000/console.html")
+
+
+def console_page(site: Site, files: dict[str, Path | bytes]) -> Page:
+    """The SQL console: the tables as Arrow IPC streams, the SQL that makes them views (views.sql
+    with each read_parquet replaced by its table), the recipes, the vendored DuckDB-Wasm.
+
+    DuckDB-Wasm reads Parquet only through its parquet extension, which it downloads from
+    DuckDB's extension server at run time (no npm package ships it); Arrow IPC it reads
+    itself. So each Parquet file that views.sql reads is written beside the console as an
+    Arrow IPC stream (console/<table>.arrow: the same Arrow table, uncompressed)."""
+    from scripts.errors import Collector
+    from scripts.site import vendor
+
+    problems = Collector()
+    views = site.root / "build" / "views.sql"
+    if not views.is_file():
+        problems.add("build/views.sql", 1, "missing: run `python -m scripts db` (make db) first")
+    problems.raise_if_any()
+    sql = views.read_text(encoding="utf-8")
+    files["views.sql"] = views
+    tables = sorted(set(READ_PARQUET.findall(sql)))
+    for name in tables:
+        parquet = site.root / "build" / "data" / f"{name}.parquet"
+        if not parquet.is_file():
+            problems.add("build/views.sql", 1, f"reads data/{name}.parquet, which is not a file of build/data")
+            continue
+        files[f"console/{name}.arrow"] = arrow_stream(parquet)
+    problems.raise_if_any()
+    links = Links(site, CONSOLE)
+    wasm = "vendor/duckdb-wasm/"
+    config = {"tables": [{"file": links.to(f"console/{n}.arrow"), "table": f"arrow_{n}"} for n in tables],
+              "setup": READ_PARQUET.sub(lambda m: f'"arrow_{m.group(1)}"', sql),
+              "limit": RESULT_ROW_LIMIT, "file_message": FILE_MESSAGE,
+              "worker": links.to(wasm + "duckdb-browser-eh.worker.js"), "wasm": links.to(wasm + "duckdb-eh.wasm"),
+              "recipes": [{"stem": r["stem"], "sql": r.get("sql", "")} for r in site.cookbook]}
+    shim = links.to("javascripts/arrow-shim.js")  # an import map wants ./ or ../ before a relative path
+    importmap = {"imports": {"apache-arrow": shim if shim.startswith("../") else "./" + shim}}
+    return Page(CONSOLE, "Query in your browser", render_template(
+        "console.md", links=links, config=config, importmap=importmap, limit=RESULT_ROW_LIMIT,
+        example=CONSOLE_EXAMPLE, duckdb_version=vendor.pins().get("@duckdb/duckdb-wasm", ""),
+        files=[f"data/{n}.parquet" for n in tables],
+        recipes=[{"stem": r["stem"], "question": r.get("question", r["stem"])} for r in site.cookbook]))
+
+
+def arrow_stream(parquet: Path) -> bytes:
+    """A Parquet file's table as an Arrow IPC stream (deterministic bytes)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(parquet)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 # ---------------------------------------------------------------------------- cookbook
 
 def cookbook_pages(site: Site) -> list[Page]:
@@ -77,7 +142,7 @@ def recipe(r: dict) -> Page:
     rows = r.get("rows", [])
     shown = rows[:RESULT_ROW_LIMIT]
     count = plural(len(rows), "row") + (f"; the first {len(shown)} are shown" if len(shown) < len(rows) else "")
-    return Page(recipe_page(r["stem"]), r["stem"], render_template(
+    return Page(recipe_page(r["stem"]), r.get("question", r["stem"]), render_template(
         "recipe.md", recipe=r, count=count, rows=rows, columns=[c["name"] for c in r.get("columns", [])],
         shown=[[cell(v) for v in row] for row in shown]))
 

@@ -1,0 +1,265 @@
+"""The site as an explorer, in Debian's Chromium: the SQL console, the map, search in Arabic,
+and the pages on a phone-sized screen.
+
+The sites are the fixtures of test_site.py (the repository's corpus built in a temporary
+copy, and the mini fixture). Every request that leaves the machine is refused and recorded,
+and each test asserts that there was none. Screenshots of the console, the map and the
+timeline at 390×844 are written to build/screenshots/ of the temporary copy (the path is in
+the test's output with -rA, and in the assertion message when a test fails).
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from scripts.db.schema import database_path
+from tests.browser import test_site as site_tests
+from tests.browser.test_site import Built, offline_context, search, serve
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+# The fixtures of test_site.py, used here too (module-scoped: this module builds its own copies).
+browser, mini_site, real_site, built = site_tests.browser, site_tests.mini_site, site_tests.real_site, site_tests.built
+
+RECIPE = "11-ain-al-asad-closure"
+PHONE = {"width": 390, "height": 844}
+STATE = "document.getElementById('sql-console').dataset.state"
+
+
+def console_state(page, *states: str, timeout: int = 90_000):
+    page.wait_for_function(f"() => {list(states)!r}.includes({STATE})", timeout=timeout)
+    return page.evaluate(f"() => {STATE}")
+
+
+# ---------------------------------------------------------------------------- the SQL console
+
+def test_console_answers_the_ain_al_asad_recipe_offline(browser, real_site: Built):
+    sql = (REPO / "docs" / "cookbook" / f"{RECIPE}.sql").read_text(encoding="utf-8")
+    con = duckdb.connect(str(database_path(real_site.root)), read_only=True)
+    try:
+        expected = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    assert expected, "the corpus has articles that disagree about when Ain al-Asad closes"
+    external, problems = [], []
+    real_site.screenshots.mkdir(parents=True, exist_ok=True)
+    with serve(real_site.site) as base:
+        context = offline_context(browser, external, base)
+        page = context.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(base + "console.html")
+        assert console_state(page, "ready", "failed") == "ready", page.inner_text("#sql-console")
+        page.click(f"button[data-recipe='{RECIPE}']")
+        assert console_state(page, "done", "error") == "done", page.inner_text("#console-error")
+        rows = int(page.evaluate("() => document.getElementById('sql-console').dataset.rows"))
+        shown = page.locator("#console-result tbody tr").count()
+        first = page.locator("#console-result tbody tr").first.locator("td").all_inner_texts()
+        csv = page.get_attribute("#console-csv", "href")
+        page.screenshot(path=str(real_site.screenshots / "console.png"), full_page=True)
+        context.close()
+    assert rows == len(expected) and shown == len(expected)
+    assert first[:3] == [str(v) for v in expected[0][:3]]
+    assert csv and csv.startswith("blob:")
+    assert external == [] and problems == [], real_site.screenshots
+
+
+def test_console_shows_an_error_in_place(browser, mini_site: Built):
+    external = []
+    with serve(mini_site.site) as base:
+        context = offline_context(browser, external, base)
+        page = context.new_page()
+        page.goto(base + "console.html")
+        assert console_state(page, "ready", "failed") == "ready", page.inner_text("#sql-console")
+        page.fill("#console-sql", "SELECT no_such_column FROM mentions")
+        page.click("#console-run")
+        assert console_state(page, "done", "error") == "error"
+        message = page.inner_text("#console-error")
+        visible = page.is_visible("#console-error")
+        page.fill("#console-sql", "SELECT count(*) AS n FROM timeline")
+        page.click("#console-run")
+        assert console_state(page, "done", "error") == "done"
+        hidden_after = not page.is_visible("#console-error")
+        context.close()
+    assert visible and "no_such_column" in message
+    assert hidden_after
+    assert external == []
+
+
+def test_console_says_why_it_cannot_run_from_disk(browser, mini_site: Built):
+    external = []
+    context = offline_context(browser, external)
+    page = context.new_page()
+    page.goto((mini_site.site / "console.html").as_uri())
+    assert console_state(page, "file", "ready", "failed") == "file"
+    status = page.inner_text("#console-status")
+    context.close()
+    assert "file://" in status and "http.server" in status
+    assert external == []
+
+
+# ---------------------------------------------------------------------------- search
+
+def found(page, base: str, query: str) -> tuple[str, set[str]]:
+    """The result count line and the pages of all results (without the highlight query and anchor)."""
+    urls = search(page, base, query)
+    meta = page.inner_text(".md-search-result__meta")
+    count = int(re.match(r"\d+", meta).group(0)) if re.match(r"\d+", meta) else 0
+    items = ".md-search-result__list > .md-search-result__item"
+    for _ in range(50):  # Material shows ten pages, then four more each time the list is scrolled to its end
+        if page.locator(items).count() >= count:
+            break
+        for top in ("0", "e.scrollHeight"):  # it reacts to reaching the end, so leave it first
+            page.eval_on_selector(".md-search__scrollwrap", f"e => e.scrollTo(0, {top})")
+            page.wait_for_timeout(60)
+    urls = page.eval_on_selector_all(items + " a", "els => els.map(e => e.href)")
+    meta = page.inner_text(".md-search-result__meta")
+    pages = {re.split(r"[?#]", url.removeprefix(base))[0] for url in urls}
+    assert len(pages) == count, meta  # every page of the result is shown
+    return meta, pages
+
+
+@pytest.mark.parametrize("spellings", [("عين الاسد", "عين الأسد"), ("أمريكي", "أميركي", "امريكي")])
+def test_search_finds_the_same_pages_for_every_spelling(browser, real_site: Built, spellings):
+    external = []
+    with serve(real_site.site) as base:
+        context = offline_context(browser, external, base)
+        page = context.new_page()
+        results = [found(page, base, query) for query in spellings]
+        context.close()
+    assert results[0][1], f"nothing found for {spellings[0]}"
+    differ = {q: (meta, sorted(pages ^ results[0][1])) for q, (meta, pages) in zip(spellings, results)
+              if (meta, pages) != results[0]}
+    assert differ == {}, results[0][0]
+    assert external == []
+
+
+def test_search_works_from_disk(browser, real_site: Built):
+    """Opened from file://: Material's offline plugin, the iframe-worker shim served by the site."""
+    external, problems = [], []
+    context = offline_context(browser, external)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    base = real_site.site.as_uri() + "/"
+    on_disk = found(page, base, "عين الاسد")
+    context.close()
+    with serve(real_site.site) as server:
+        context = offline_context(browser, external, server)
+        served = found(context.new_page(), server, "عين الاسد")
+        context.close()
+    assert on_disk[1] and on_disk == served
+    assert external == [] and problems == []
+
+
+def test_search_ranks_data_pages_above_the_cookbook(browser, real_site: Built):
+    external = []
+    with serve(real_site.site) as base:
+        context = offline_context(browser, external, base)
+        page = context.new_page()
+        urls = [re.split(r"[?#]", u.removeprefix(base))[0] for u in search(page, base, "عين الأسد")]
+        context.close()
+    cookbook = [i for i, u in enumerate(urls) if u.startswith("cookbook/")]
+    data = [i for i, u in enumerate(urls) if u.startswith(("sources/", "events/", "places", "actors", "figures",
+                                                           "timeline", "map"))]
+    assert data and urls[0] in [urls[i] for i in data]
+    assert not cookbook or max(data) < min(cookbook), urls
+    assert external == []
+
+
+# ---------------------------------------------------------------------------- the map
+
+def test_map_draws_a_marker_per_place_with_coordinates(browser, built: Built):
+    located = {p["place_id"]: p for p in built.rows("places") if p["latitude"] is not None and p["longitude"] is not None}
+    assert located
+    external = []
+    context = offline_context(browser, external)
+    page = context.new_page()
+    page.goto((built.site / "map.html").as_uri())
+    markers = page.eval_on_selector_all(
+        "svg.places-map a.place-marker", """els => els.map(e => {
+            const c = e.querySelector('circle').getBoundingClientRect();
+            return [e.dataset.place, e.dataset.precision, c.width, e.getAttribute('href')]; })""")
+    countries = page.locator("svg#map-region path.country").count()
+    built.screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(built.screenshots / "map.png"), full_page=True)
+    context.close()
+    assert sorted(m[0] for m in markers) == sorted(located)
+    assert all(width > 0 for _, _, width, _ in markers)
+    assert all(href.startswith("places.html#place-") for *_, href in markers)
+    assert {m[1] for m in markers} == {p["geo_precision"] for p in located.values()}
+    assert countries >= 5  # Iraq and its neighbours
+    assert external == []
+
+
+# ---------------------------------------------------------------------------- a phone-sized screen
+
+# Text nodes shown in the page content with their size on screen in CSS pixels (inside an SVG,
+# the font size scaled by how much the SVG is shrunk to fit).
+TEXT_SIZES_JS = r"""() => {
+  const out = [];
+  const root = document.querySelector('.md-content') || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.data.trim() || el.closest('script,style,title') || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    let size = parseFloat(style.fontSize);
+    const svg = el.closest('svg');
+    if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    out.push([n.data.trim().slice(0, 40), Math.round(size * 10) / 10]);
+  }
+  return out;
+}"""
+SIDEWAYS_JS = "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+
+
+def phone_context(browser, external: list[str]):
+    """Like test_site.offline_context (every request off the machine refused and recorded), 390×844."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+
+    def guard(route):
+        if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def test_timeline_text_is_readable_on_a_phone(browser, real_site: Built):
+    external = []
+    context = phone_context(browser, external)
+    page = context.new_page()
+    page.goto((real_site.site / "timeline.html").as_uri())
+    sizes = page.evaluate(TEXT_SIZES_JS)
+    listed = page.locator(".timeline-list li").count()
+    chart_shown = page.locator("svg.timeline-chart").is_visible()
+    real_site.screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(real_site.screenshots / "timeline-390.png"))  # the first screen of a phone
+    page.screenshot(path=str(real_site.screenshots / "timeline-390-full.png"), full_page=True)
+    context.close()
+    dated = [e for e in real_site.rows("events") if e["date_start"]]
+    assert sizes and listed == len(dated) and not chart_shown
+    assert [s for s in sizes if s[1] < 10] == [], real_site.screenshots
+    assert external == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, built: Built):
+    external = []
+    context = phone_context(browser, external)
+    page = context.new_page()
+    wide = {}
+    for path in sorted(p for p in built.site.rglob("*.html") if p.name != "404.html"):
+        page.goto(path.as_uri(), wait_until="load")
+        overflow = page.evaluate(SIDEWAYS_JS)
+        if overflow > 0:
+            wide[path.relative_to(built.site).as_posix()] = overflow
+    context.close()
+    assert wide == {}
+    assert external == []
