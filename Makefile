@@ -27,9 +27,9 @@ DB := build/.made-db
 DOCS := build/.made-docs
 PACKAGE := build/.made-package-texts$(TEXTS)
 
-.PHONY: all setup system build tables check verify db query docs package release validate bench test test-fast fuzz lint clean help
+.PHONY: all setup system build tables check verify db query cite docs package release validate bench test test-fast fuzz lint clean help
 
-all: system $(TABLES) $(DB) $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
+all: system $(TABLES) $(DB) CITATION.cff $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
 # Chromium is needed only by the browser tests. As root on Debian it is installed here;
 # otherwise `make` goes on and `make test` says the one command to run.
@@ -79,6 +79,13 @@ db: $(DB) ## build/<name>.duckdb with views; runs the SQL cookbook
 
 query: $(BUILD_ENV) ## read-only query: make query SQL="SELECT ..."
 	$(PY) -m scripts query "$(SQL)"
+
+# Generated from schemas/package.json and the newest CHANGELOG heading (committed, like datapackage.json).
+CITATION.cff .zenodo.json &: $(BUILD_ENV) schemas/package.json CHANGELOG.md scripts/publish/cite.py
+	$(PY) -m scripts cite
+	@touch CITATION.cff .zenodo.json
+
+cite: CITATION.cff ## CITATION.cff and .zenodo.json from schemas/package.json and CHANGELOG.md
 
 $(DOCS): $(DB) mkdocs.yml CITATION.cff $(shell find docs -type f)
 	$(PY) -m scripts docs

@@ -1,20 +1,11 @@
-"""What the archive says about itself: the citation (from CITATION.cff) and the data card (README.md)."""
+"""What the archive says about itself: the data card (README.md), with its citation from publish/cite.py."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from scripts.metadata import package_name
 from scripts.paths import REPO
-
-
-def citation(root: Path) -> dict:
-    """Title, authors, version and a one-line citation from CITATION.cff."""
-    import yaml
-
-    cff = yaml.safe_load((Path(root) / "CITATION.cff").read_text(encoding="utf-8"))
-    authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
-    text = f"{authors} ({cff['date-released'][:4]}). {cff['title']} (Version {cff['version']}) [Data set]."
-    return {"cff": cff, "authors": authors, "text": text}
+from scripts.publish.cite import citation
 
 
 def data_card(root: Path, descriptor: dict, texts: bool) -> str:
@@ -41,7 +32,8 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
               "## Query", "", "```sql", f"ATTACH '{package_name()}.duckdb' AS d (READ_ONLY); USE d;",
               "SELECT * FROM timeline;", "```", "", "Or, with only the Parquet files: `SET file_search_path = '.';` "
               "then run `views.sql`.", "",
-              "## Cite", "", cite["text"], "", "See `CITATION.cff`.", "",
+              "## Cite", "", cite.apa(), "", "BibTeX:", "", "```bibtex", cite.bibtex(package_name()), "```", "",
+              "See `CITATION.cff`.", "",
               "## Licences", "", "Tables, annotations and translations: CC-BY-4.0. Code: MIT. "
               + ("Article texts in `articles/`: copyright of their publishers, included only for verification. "
                  if texts else "This archive leaves out the article texts; quotes, offsets and sha256 let you verify "

@@ -205,27 +205,13 @@ def _json(value) -> bytes:
 
 
 def cite(site: Site) -> Page:
-    c = site.citation
-    if not c:
+    from scripts.publish.cite import citation
+
+    if not site.citation:
         return Page(CITE, "How to cite", render_template("cite.md", citation=None, version=site.version))
-    authors = ", ".join(_author(x) for x in c.get("authors", []))
-    year = str(c.get("date-released", ""))[:4]
-    text = (f"{authors} ({year}). {c.get('title', '')} (Version {c.get('version', '')}) [Data set]."
-            + (f" https://doi.org/{c['doi']}" if c.get("doi") else (f" {c['url']}" if c.get("url") else "")))
-    key = (site.package.get("name", "dataset") + "-" + str(c.get("version", ""))).replace(".", "-")
-    bib = "\n".join([f"@misc{{{key},", f"  author = {{{{{authors}}}}},", f"  title = {{{c.get('title', '')}}},",
-                     f"  year = {{{year}}},", f"  version = {{{c.get('version', '')}}},",
-                     f"  note = {{Data set, licence {c.get('license', '')}}}", "}"])
-    return Page(CITE, "How to cite", render_template("cite.md", citation=text, bibtex=bib,
+    c = citation(site.root)  # the one source of CITATION.cff, the data card's and this page's strings
+    return Page(CITE, "How to cite", render_template("cite.md", citation=c.apa(), bibtex=c.bibtex(site.package.get("name", "dataset")),
                                                      citation_file=site.citation_text or ""))
-
-
-def _author(author) -> str:
-    if not isinstance(author, dict):
-        return str(author)
-    if author.get("name"):
-        return str(author["name"])
-    return " ".join(str(author[k]) for k in ("given-names", "family-names") if author.get(k))
 
 
 def changelog(site: Site) -> Page:

@@ -182,5 +182,5 @@ def test_data_card_says_what_how_and_cite(released):
     _, _, unpacked = released
     card = (unpacked / "README.md").read_text()
     for words in ("## Contents", "| `mentions` | 4 |", "## Known limitations", "## Cite", "sha256sum -c SHA256SUMS",
-                  "iraq-coalition-withdrawal curators (2026)"):
+                  "iraq-coalition-withdrawal project team. (2026)", "```bibtex"):
         assert words in card, words
