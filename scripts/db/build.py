@@ -5,7 +5,8 @@ unique and foreign keys, vocabulary checks) and every table, column and view car
 COMMENT from schemas/ or scripts/sql/, so `SELECT * FROM duckdb_columns()` is the data
 dictionary. The views are scripts/sql/<view>.sql. The same arrow writes build/views.sql
 (the tables as views over the Parquet files, plus the analysis views, for users without
-the .duckdb file) and runs the SQL cookbook (docs/cookbook/*.sql) into build/cookbook/.
+the .duckdb file); both hold the Arabic matching macros of db/macros.py. It also runs the
+SQL cookbook (docs/cookbook/*.sql) into build/cookbook/.
 
 Nothing is published unless everything worked: the database is written to a temporary
 file, the cookbook runs against that file, and only then is each output moved into place.
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 from scripts.atomic import remove, remove_leftovers, staging_path, swap_in
 from scripts.db.cookbook import read_recipes, run_recipes, write_cookbook
 from scripts.db.load import load_tables_from
+from scripts.db.macros import macro_statements
 from scripts.db.schema import create_tables, database_path, quote_literal
 from scripts.db.views import (
     View,
@@ -71,6 +73,8 @@ def write_database(tmp: Path, tables: dict[str, Table], views: list[View], data:
         con.execute("BEGIN TRANSACTION")  # one commit instead of one per COMMENT statement
         create_tables(con, tables)
         load_tables_from(con, tables, data)
+        for statement in macro_statements():  # ar_norm and ar_norm_words (scripts/arabic.py in SQL)
+            con.execute(statement)
         create_views(con, views, root)
         con.execute("COMMIT")
         con.execute("USE memory")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.db.macros import macro_statements
 from scripts.db.query import QueryRefused, check_read_only
 from scripts.db.schema import column_comment, quote_ident, quote_literal, table_comment
 from scripts.errors import DataError, Problem
@@ -130,6 +131,9 @@ def views_sql(tables: dict[str, Table], views: list[View]) -> str:
         "--   SET file_search_path = '/path/to/the/folder/holding/this/file';",
         "--   .read /path/to/the/folder/holding/this/file/views.sql",
         "-- Paths below are relative to that folder (data/ sits beside this file).",
+        "",
+        "-- Arabic matching, as scripts/arabic.py folds text: ar_norm(text), ar_norm_words(text).",
+        *(s + ";" for s in macro_statements(replace=True)),
         "",
     ]
     for name in TABLE_ORDER:
