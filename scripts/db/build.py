@@ -22,6 +22,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from scripts.atomic import remove, remove_leftovers, staging_path, swap_in
+from scripts.db.codes import codes_statements
 from scripts.db.cookbook import read_recipes, run_recipes, write_cookbook
 from scripts.db.load import load_tables_from
 from scripts.db.macros import macro_statements
@@ -73,7 +74,7 @@ def write_database(tmp: Path, tables: dict[str, Table], views: list[View], data:
         con.execute("BEGIN TRANSACTION")  # one commit instead of one per COMMENT statement
         create_tables(con, tables)
         load_tables_from(con, tables, data)
-        for statement in macro_statements():  # ar_norm and ar_norm_words (scripts/arabic.py in SQL)
+        for statement in macro_statements() + codes_statements(tables):  # ar_norm, ar_norm_words; the codes view
             con.execute(statement)
         create_views(con, views, root)
         con.execute("COMMIT")

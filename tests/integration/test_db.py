@@ -21,7 +21,7 @@ from scripts.metadata import TABLE_ORDER
 from tests.conftest import REPO, built_copy, run_cli, snapshot
 
 DB_NAME = "iraq-coalition-withdrawal.duckdb"
-VIEWS = ["conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
+VIEWS = ["codes", "conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
 DUCKDB1 = REPO / ".venv-duckdb1" / "bin" / "python"
 A, B = "outlet-a-2025-08-19", "outlet-b-2026-01-19"
 D = dt.date
