@@ -2,7 +2,8 @@
 # Outputs are file targets with their inputs as prerequisites: an up-to-date step is not run
 # again. Each target sets up only the environment it needs:
 #   .venv            requirements.txt (the build), + requirements-test.txt for tests, lint, bench
-#   .venv-duckdb1    a DuckDB 1.x client, to prove the database opens in 1.x (tests only)
+#   .venv-duckdb1    the newest DuckDB 1.x client, to prove the database opens in 1.x (tests only)
+#   .venv-duckdb-oldest  the oldest DuckDB that opens the file, the one the docs name (tests only)
 #   .venv-cff        cffconvert, whose old dependencies need their own environment (make validate)
 PYTHON ?= python3
 VENV := .venv
@@ -12,6 +13,8 @@ BUILD_ENV := $(VENV)/.installed-build
 TEST_ENV := $(VENV)/.installed-test
 VENV1 := .venv-duckdb1
 DUCKDB1_ENV := $(VENV1)/.installed
+VENV0 := .venv-duckdb-oldest
+DUCKDB0_ENV := $(VENV0)/.installed
 VENVC := .venv-cff
 CFF_ENV := $(VENVC)/.installed
 SQL ?= SELECT * FROM source_overview
@@ -50,6 +53,11 @@ $(TEST_ENV): $(BUILD_ENV) requirements-test.txt
 $(DUCKDB1_ENV): requirements-duckdb1.txt
 	$(PYTHON) -m venv $(VENV1)
 	$(VENV1)/bin/python -m pip install $(PIP) -r requirements-duckdb1.txt
+	touch $@
+
+$(DUCKDB0_ENV): requirements-duckdb-oldest.txt
+	$(PYTHON) -m venv $(VENV0)
+	$(VENV0)/bin/python -m pip install $(PIP) -r requirements-duckdb-oldest.txt
 	touch $@
 
 $(CFF_ENV): requirements-cffconvert.txt
@@ -115,7 +123,7 @@ bench: $(TEST_ENV) ## synthetic corpora of 100, 1,000 and 10,000 articles: timin
 lint: $(TEST_ENV) ## ruff over the code and tests
 	$(VENV)/bin/ruff check .
 
-test: $(TEST_ENV) $(DUCKDB1_ENV) ## lint, then the whole test suite (browser tests need chromium)
+test: $(TEST_ENV) $(DUCKDB1_ENV) $(DUCKDB0_ENV) ## lint, then the whole test suite (browser tests need chromium)
 	@command -v chromium >/dev/null 2>&1 || { echo "make test: the browser tests need Debian's Chromium; install it with:"; \
 	  echo "  sudo apt-get install -y chromium"; exit 1; }
 	$(VENV)/bin/ruff check .

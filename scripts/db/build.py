@@ -40,8 +40,11 @@ from scripts.faults import checkpoint
 from scripts.metadata import Table, load_tables
 from scripts.paths import COOKBOOK_DIR, VIEW_DIR
 
-# DuckDB 2.0 writes storage that 1.x cannot read; v1.0.0 opens in every 1.x release we know of.
+# DuckDB 2.0 writes storage that 1.x cannot read, so the file is written in storage v1.0.0. The
+# oldest client that opens it is DuckDB 1.1.0 (1.0.0 fails: "SerializationException ... field id:
+# 103"); tests open it in that release (requirements-duckdb-oldest.txt) and in the newest 1.x.
 STORAGE_VERSION = "v1.0.0"
+OLDEST_DUCKDB = "1.1.0"
 # DuckDB writes the unused tail of an uncompressed string segment (and of index buffers) to
 # the file as it finds it in memory. From the process heap that is a leftover of whatever ran
 # before, and the file bytes differed from run to run from about a thousand articles on. The

@@ -22,7 +22,9 @@ from tests.conftest import REPO, built_copy, run_cli, snapshot
 
 DB_NAME = "iraq-coalition-withdrawal.duckdb"
 VIEWS = ["codes", "conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
+# The newest DuckDB 1.x we test, and the oldest release that opens the file (docs name it: OLDEST_DUCKDB).
 DUCKDB1 = REPO / ".venv-duckdb1" / "bin" / "python"
+DUCKDB_OLDEST = REPO / ".venv-duckdb-oldest" / "bin" / "python"
 A, B = "outlet-a-2025-08-19", "outlet-b-2026-01-19"
 D = dt.date
 
@@ -255,10 +257,12 @@ READER = textwrap.dedent("""
                                      "AND NOT internal AND comment IS NULL").fetchall()
         out["tables"] = con.sql("SELECT table_name, comment FROM duckdb_tables() ORDER BY 1").fetchall()
         out["rows"] = everything(con)
+        out["ar_norm"] = con.sql("SELECT ar_norm('أميركي'), ar_norm_words('والانسحاب')").fetchall()
     with duckdb.connect() as con:  # views.sql, from a working directory without data/
         con.execute("SET file_search_path = ?", [folder])
         con.execute(open(folder + "/views.sql", encoding="utf-8").read())
         out["portable"] = everything(con)
+        out["portable_ar_norm"] = con.sql("SELECT ar_norm('أميركي'), ar_norm_words('والانسحاب')").fetchall()
     print(json.dumps(out))
 """)
 
@@ -283,18 +287,24 @@ def expected_rows(built: Path) -> dict:
         return everything(con)
 
 
-def test_the_database_and_views_sql_open_in_duckdb_1(built, tmp_path):
-    if not DUCKDB1.exists():
-        pytest.fail(f"{DUCKDB1} is missing: run `make setup` to create the DuckDB 1.x client environment")
+@pytest.mark.parametrize("client", [DUCKDB1, DUCKDB_OLDEST], ids=["newest-1.x", "oldest"])
+def test_the_database_and_views_sql_open_in_duckdb_1(built, tmp_path, client):
+    from scripts.db.build import OLDEST_DUCKDB
+
+    if not client.exists():
+        pytest.fail(f"{client} is missing: run `make test` to create the DuckDB 1.x client environments")
     folder = release_folder(built, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = subprocess.run([str(DUCKDB1), "-c", READER, str(built / "build" / DB_NAME), str(folder),
+    done = subprocess.run([str(client), "-c", READER, str(built / "build" / DB_NAME), str(folder),
                            ",".join(TABLE_ORDER), ",".join(VIEWS)],
                           cwd=elsewhere, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got["version"].startswith("1.")
+    if client == DUCKDB_OLDEST:
+        assert got["version"] == OLDEST_DUCKDB
+    assert got["ar_norm"] == got["portable_ar_norm"] == [["امريكي", "انسحاب"]]
     assert got["uncommented"] == [[0]]
     assert [t[0] for t in got["tables"]] == sorted(TABLE_ORDER) and all(t[1] for t in got["tables"])
     expected = expected_rows(built)
