@@ -32,7 +32,7 @@ PACKAGE := build/.made-package-texts$(TEXTS)
 
 .PHONY: all setup system build tables check verify db query cite docs package release validate bench test test-fast fuzz lint clean help
 
-all: system $(TABLES) $(DB) CITATION.cff $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
+all: system $(TABLES) $(DB) CITATION.cff $(PACKAGE) $(DOCS) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
 # Chromium is needed only by the browser tests. As root on Debian it is installed here;
 # otherwise `make` goes on and `make test` says the one command to run.
@@ -95,7 +95,7 @@ CITATION.cff .zenodo.json &: $(BUILD_ENV) schemas/package.json CHANGELOG.md scri
 
 cite: CITATION.cff ## CITATION.cff and .zenodo.json from schemas/package.json and CHANGELOG.md
 
-$(DOCS): $(DB) mkdocs.yml CITATION.cff $(shell find docs -type f)
+$(DOCS): $(PACKAGE) mkdocs.yml CITATION.cff $(shell find docs -type f)
 	$(PY) -m scripts docs
 	@touch $@
 

@@ -1,7 +1,8 @@
 """The release archive: build/dist/<name>-<version>[-notexts].zip, deterministic and verifiable.
 
 It holds the data (CSV + Parquet), the DuckDB file, views.sql, datapackage.json with paths
-relative to the archive, croissant.json, a data card (README.md), the citation and licences,
+relative to the archive, croissant.json, a data card (README.md), the codebook (codebook.md
+and codebook.html, publish/codebook.py), the citation (CITATION.cff, .zenodo.json) and licences,
 the article texts (unless --no-texts), the schemas and the code that verifies the package,
 and SHA256SUMS over all of it.
 """
@@ -21,6 +22,7 @@ from scripts.pipeline.describe import version
 from scripts.pipeline.generation import manifest, manifest_path
 from scripts.publish.card import data_card
 from scripts.publish.cite import generated_files
+from scripts.publish.codebook import codebook
 from scripts.publish.croissant import croissant
 
 # The archive's code verifies the package with requirements-verify.txt alone (build and test requirements stay out).
@@ -75,6 +77,7 @@ def release(root: Path, texts: bool = True) -> Path:
             files[path.relative_to(REPO).as_posix()] = path.read_bytes()
     files["croissant.json"] = _json_bytes(croissant(descriptor, root))
     files["README.md"] = data_card(root, descriptor, texts).encode("utf-8")
+    files.update({rel: text.encode("utf-8") for rel, text in codebook(root, descriptor, texts).items()})
     files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {rel}\n"
                                   for rel, data in sorted(files.items())).encode("utf-8")
     target = root / "build" / "dist" / f"{top}{'' if texts else '-notexts'}.zip"

@@ -17,7 +17,9 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
     lines = [f"# {descriptor['title']}", "", f"Version {descriptor['version']}.", "", descriptor["description"], "",
              "## Contents", "", "| table | rows | what one row is |", "|---|---|---|"]
     lines += [f"| `{r['name']}` | {r['rows']} | {r['description']} |" for r in descriptor["resources"] if r.get("format") == "csv"]
-    lines += ["", "Each table is in `data/` as CSV and Parquet (same rows, same order). "
+    lines += ["", "Every column, code (in English and Arabic) and view is explained in `codebook.md` and "
+              "`codebook.html`, with how to open the files in DuckDB, pandas and spreadsheets.", "",
+              "Each table is in `data/` as CSV and Parquet (same rows, same order). "
               f"`{package_name()}.duckdb` holds the same tables with column comments and the analysis views; "
               "`views.sql` creates them over the Parquet files for any DuckDB.", "",
               "## Sources", ""]
@@ -31,7 +33,8 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
               + (" --articles articles" if texts else ""), "```", "",
               "## Query", "", "```sql", f"ATTACH '{package_name()}.duckdb' AS d (READ_ONLY); USE d;",
               "SELECT * FROM timeline;", "```", "", "Or, with only the Parquet files: `SET file_search_path = '.';` "
-              "then run `views.sql`.", "",
+              "then run `views.sql`. Or, after `python -m pip install -r requirements-verify.txt`: "
+              "`python -m scripts query \"SELECT * FROM timeline\"`.", "",
               "## Cite", "", cite.apa(), "", "BibTeX:", "", "```bibtex", cite.bibtex(package_name()), "```", "",
               "See `CITATION.cff`.", "",
               "## Licences", "", "Tables, annotations and translations: CC-BY-4.0. Code: MIT. "

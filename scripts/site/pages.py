@@ -197,7 +197,30 @@ def downloads(site: Site, files: dict) -> Page:
     database = {"name": site.database.name, "format": "duckdb", "rows": None, "bytes": site.database.stat().st_size,
                 "sha256": sha256_file(site.database)}
     return Page(DOWNLOADS, "Downloads", render_template("downloads.md", links=Links(site, DOWNLOADS),
-                                                        version=site.version, resources=resources, database=database))
+                                                        version=site.version, resources=resources, database=database,
+                                                        release=release_files(site, files)))
+
+
+def release_files(site: Site, files: dict) -> list[dict]:
+    """The release archive (when `package` has built it), views.sql, croissant.json and CITATION.cff, offered
+    beside the data; each {path, what, bytes, sha256}."""
+    import hashlib
+
+    archive = site.root / "build" / "dist" / f"{site.package.get('name', '')}-{site.version}.zip"
+    wanted = [(f"dist/{archive.name}", archive, "the release archive: data, database, views.sql, codebook, citation, "
+                                                "checksums and the code that verifies them"),
+              ("views.sql", site.root / "build" / "views.sql", "the views and Arabic search macros over data/*.parquet"),
+              ("croissant.json", _json(croissant(archive_descriptor(site.root, texts=False), site.root)),
+               "Croissant 1.0 metadata of the tables"),
+              ("CITATION.cff", site.root / "CITATION.cff", "how to cite the data (Citation File Format)")]
+    out = []
+    for rel, source, what in wanted:
+        if isinstance(source, Path) and not source.is_file():
+            continue
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        files[rel] = source
+        out.append({"path": rel, "what": what, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return out
 
 
 def _json(value) -> bytes:

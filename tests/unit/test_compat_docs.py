@@ -7,6 +7,7 @@ from scripts.db.build import OLDEST_DUCKDB
 from tests.conftest import REPO
 
 NAMING = ["docs/architecture.md", "scripts/site/templates/downloads.md", "scripts/site/templates/query.md"]
+# (the codebook says it from OLDEST_DUCKDB itself: tests/integration/test_release.py)
 
 
 def test_the_docs_name_the_oldest_tested_duckdb():
