@@ -84,7 +84,8 @@ def parse_view(path: Path) -> View:
 
 
 def read_views(view_dir: Path = VIEW_DIR) -> list[View]:
-    # Views are independent of each other, so name order is a valid creation order.
+    # Views are created in name order: a view may use another whose name sorts before it
+    # (conflicting_claims reads conflicting_claim_pairs).
     return [parse_view(p) for p in sorted(view_dir.glob("*.sql"))]
 
 

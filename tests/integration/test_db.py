@@ -21,7 +21,7 @@ from scripts.metadata import TABLE_ORDER
 from tests.conftest import REPO, built_copy, run_cli, snapshot
 
 DB_NAME = "iraq-coalition-withdrawal.duckdb"
-VIEWS = ["codes", "conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
+VIEWS = ["codes", "conflicting_claim_pairs", "conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
 # The newest DuckDB 1.x we test, and the oldest release that opens the file (docs name it: OLDEST_DUCKDB).
 DUCKDB1 = REPO / ".venv-duckdb1" / "bin" / "python"
 DUCKDB_OLDEST = REPO / ".venv-duckdb-oldest" / "bin" / "python"
@@ -96,7 +96,7 @@ def test_timeline(built):
 def test_conflicting_claims_finds_the_ain_al_asad_dates(built):
     """outlet-a-2025-08-19-m01 says the last soldier leaves on 15 September 2025, outlet-b-2026-01-19-m02 that the last
     withdrawal was in September 2024: 350 days apart (30 Sep 2024 -> 15 Sep 2025)."""
-    rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claims")
+    rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claim_pairs")
     assert rows == [{
         "kind": "date",
         "topic": "ain-al-asad-closure-plan",
@@ -118,6 +118,21 @@ def test_conflicting_claims_finds_the_ain_al_asad_dates(built):
         "same_source": False,
         "gap": 350.0,
         "gap_unit": "day",
+    }]
+
+
+def test_conflicting_claims_has_one_row_per_disagreement(built):
+    """The same disagreement, as one row: side a is the earlier claim (September 2024, outlet B),
+    side b the later; 2024-09 against 2025-09-15 reads as a year apart."""
+    rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claims")
+    assert rows == [{
+        "kind": "date", "topic": "ain-al-asad-closure-plan",
+        "topic_en": "Planned departure of the last US soldier from Ain al-Asad.",
+        "claims_a": 1, "claim_ids_a": "outlet-b-2026-01-19-m02", "sources_a": B, "claimed_a": "2024-09",
+        "range_a": "2024-09-01..2024-09-30",
+        "claims_b": 1, "claim_ids_b": "outlet-a-2025-08-19-m01", "sources_b": A, "claimed_b": "2025-09-15",
+        "range_b": "2025-09-15..2025-09-15",
+        "same_source_only": False, "gap": 350.0, "gap_unit": "day", "apart": "1 year",
     }]
 
 
