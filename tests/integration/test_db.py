@@ -86,10 +86,10 @@ def test_tables_and_columns_are_commented_in_the_file(built):
 def test_timeline(built):
     rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM timeline")
     assert pick(rows, "event_id", "date_start", "date_precision", "status", "place_name_en",
-                "mention_count", "source_count", "source_ids") == [
-        ("first-convoy", D(2025, 8, 18), "day", "occurred", None, 1, 1, A),
-        ("ain-al-asad-closure-plan", D(2025, 9, 15), "day", "superseded", "Ain al-Asad Air Base", 2, 2, f"{A}, {B}"),
-        ("ain-al-asad-withdrawal-completed", D(2026, 1, 16), "day", "occurred", "Ain al-Asad Air Base", 1, 1, B),
+                "mention_count", "source_count", "source_ids", "origin_count", "origin_ids") == [
+        ("first-convoy", D(2025, 8, 18), "day", "occurred", None, 1, 1, A, 1, A),
+        ("ain-al-asad-closure-plan", D(2025, 9, 15), "day", "superseded", "Ain al-Asad Air Base", 2, 2, f"{A}, {B}", 2, f"{A}, {B}"),
+        ("ain-al-asad-withdrawal-completed", D(2026, 1, 16), "day", "occurred", "Ain al-Asad Air Base", 1, 1, B, 1, B),
     ]
 
 
@@ -209,8 +209,8 @@ def test_cookbook_answers_on_the_fixture(built):
     unnamed = cookbook(built, "03-unnamed-sources")
     assert pick(unnamed, "claim_id", "unnamed_source") == [
         ("outlet-a-2025-08-19-m01", "an Iraqi security source"), ("outlet-b-2026-01-19-f01", "an official"), ("outlet-b-2026-01-19-m01", "military sources")]
-    single = cookbook(built, "06-single-source-events")
-    assert pick(single, "event_id", "only_source") == [("first-convoy", A), ("ain-al-asad-withdrawal-completed", B)]
+    single = cookbook(built, "06-single-origin-events")
+    assert pick(single, "event_id", "only_origin", "source_count") == [("first-convoy", A, 1), ("ain-al-asad-withdrawal-completed", B, 1)]
     places = cookbook(built, "08-places")
     assert pick(places, "place_id", "events", "mentions", "sources", "figures") == [
         ("ain-al-asad-air-base", 2, 3, 2, 1), ("iraq", 0, 0, 0, 1)]
