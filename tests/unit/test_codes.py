@@ -33,3 +33,12 @@ def test_the_arabic_labels_stay_out_of_the_published_schemas():
     for name in load_tables():
         published = table_schema(name, "csv")
         assert "x-label-ar" not in str(published), name
+
+
+def test_the_methodology_lists_every_side():
+    from tests.conftest import REPO
+
+    text = (REPO / "docs/methodology.md").read_text(encoding="utf-8")
+    section = text[text.index("### actors.side and actors.side_basis"):]
+    for value in categories(load_tables()["actors"].field("side")):
+        assert f"| `{value}` |" in section, value
