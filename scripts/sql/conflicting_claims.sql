@@ -34,13 +34,13 @@ WITH edges AS (
     SELECT
         kind, topic, topic_en, gap_unit, gap,
         e.x, e.x_source, e.x_claimed, e.x_range, e.y, e.y_source, e.y_claimed, e.y_range,
-        CASE WHEN kind = 'date' THEN date_diff('day', DATE '1970-01-01', CAST(split_part(e.x_range, '..', 1) AS DATE))
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.x_range, '..', 1) AS DATE))
              ELSE coalesce(TRY_CAST(split_part(e.x_range, '..', 1) AS DOUBLE), CAST('-infinity' AS DOUBLE)) END AS x_lo,
-        CASE WHEN kind = 'date' THEN date_diff('day', DATE '1970-01-01', CAST(split_part(e.x_range, '..', 2) AS DATE))
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.x_range, '..', 2) AS DATE))
              ELSE coalesce(TRY_CAST(split_part(e.x_range, '..', 2) AS DOUBLE), CAST('infinity' AS DOUBLE)) END AS x_hi,
-        CASE WHEN kind = 'date' THEN date_diff('day', DATE '1970-01-01', CAST(split_part(e.y_range, '..', 1) AS DATE))
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.y_range, '..', 1) AS DATE))
              ELSE coalesce(TRY_CAST(split_part(e.y_range, '..', 1) AS DOUBLE), CAST('-infinity' AS DOUBLE)) END AS y_lo,
-        CASE WHEN kind = 'date' THEN date_diff('day', DATE '1970-01-01', CAST(split_part(e.y_range, '..', 2) AS DATE))
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.y_range, '..', 2) AS DATE))
              ELSE coalesce(TRY_CAST(split_part(e.y_range, '..', 2) AS DOUBLE), CAST('infinity' AS DOUBLE)) END AS y_hi
     FROM (
         SELECT kind, topic, topic_en, gap_unit, gap, unnest([
@@ -96,7 +96,7 @@ pairs AS (
         sources_a,
         claimed_a,
         CASE WHEN kind = 'date'
-             THEN CAST(DATE '1970-01-01' + CAST(lo_a AS INTEGER) AS VARCHAR) || '..' || CAST(DATE '1970-01-01' + CAST(hi_a AS INTEGER) AS VARCHAR)
+             THEN CAST(make_date(1970, 1, 1) + CAST(lo_a AS INTEGER) AS VARCHAR) || '..' || CAST(make_date(1970, 1, 1) + CAST(hi_a AS INTEGER) AS VARCHAR)
              ELSE CASE WHEN isinf(lo_a) THEN '' ELSE regexp_replace(CAST(lo_a AS VARCHAR), '\.0$', '') END || '..'
                   || CASE WHEN isinf(hi_a) THEN '' ELSE regexp_replace(CAST(hi_a AS VARCHAR), '\.0$', '') END
         END AS range_a,
@@ -105,7 +105,7 @@ pairs AS (
         sources_b,
         claimed_b,
         CASE WHEN kind = 'date'
-             THEN CAST(DATE '1970-01-01' + CAST(lo_b AS INTEGER) AS VARCHAR) || '..' || CAST(DATE '1970-01-01' + CAST(hi_b AS INTEGER) AS VARCHAR)
+             THEN CAST(make_date(1970, 1, 1) + CAST(lo_b AS INTEGER) AS VARCHAR) || '..' || CAST(make_date(1970, 1, 1) + CAST(hi_b AS INTEGER) AS VARCHAR)
              ELSE CASE WHEN isinf(lo_b) THEN '' ELSE regexp_replace(CAST(lo_b AS VARCHAR), '\.0$', '') END || '..'
                   || CASE WHEN isinf(hi_b) THEN '' ELSE regexp_replace(CAST(hi_b AS VARCHAR), '\.0$', '') END
         END AS range_b,
@@ -113,8 +113,8 @@ pairs AS (
         gap,
         gap_unit,
         -- the nearest starts: side a's latest-starting claim and side b's earliest-starting one
-        CASE WHEN kind = 'date' THEN date_diff('month', DATE '1970-01-01' + CAST(last_lo_a AS INTEGER),
-                                               DATE '1970-01-01' + CAST(lo_b AS INTEGER)) END AS months,
+        CASE WHEN kind = 'date' THEN date_diff('month', make_date(1970, 1, 1) + CAST(last_lo_a AS INTEGER),
+                                               make_date(1970, 1, 1) + CAST(lo_b AS INTEGER)) END AS months,
         CASE WHEN kind = 'date' THEN CAST(lo_b - last_lo_a AS BIGINT) END AS days
     FROM blocks
 )

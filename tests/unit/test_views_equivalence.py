@@ -207,7 +207,8 @@ def test_conflicting_claim_pairs_equals_every_pair_tested(con, seed):
 @pytest.mark.parametrize("seed", range(4))
 def test_timeline_equals_the_joined_group_by(con, seed):
     random_rows(con, random.Random(seed))
-    got, want = con.sql("SELECT * FROM timeline"), con.sql(JOINED_TIMELINE)
+    # origin_count and origin_ids are checked against the derived_from chains in tests/integration/test_origins.py
+    got, want = con.sql("SELECT * EXCLUDE (origin_count, origin_ids) FROM timeline"), con.sql(JOINED_TIMELINE)
     assert (got.columns, got.types) == (want.columns, want.types)
     got = got.fetchall()
     assert got == want.fetchall()
