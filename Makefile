@@ -2,7 +2,8 @@
 # Outputs are file targets with their inputs as prerequisites: an up-to-date step is not run
 # again. Each target sets up only the environment it needs:
 #   .venv            requirements.txt (the build), + requirements-test.txt for tests, lint, bench
-#   .venv-duckdb1    a DuckDB 1.x client, to prove the database opens in 1.x (tests only)
+#   .venv-duckdb1    the newest DuckDB 1.x client, to prove the database opens in 1.x (tests only)
+#   .venv-duckdb-oldest  the oldest DuckDB that opens the file, the one the docs name (tests only)
 #   .venv-cff        cffconvert, whose old dependencies need their own environment (make validate)
 #   .npm-packages    the npm packages the docs site copies files from (requirements-npm.txt)
 PYTHON ?= python3
@@ -13,6 +14,8 @@ BUILD_ENV := $(VENV)/.installed-build
 TEST_ENV := $(VENV)/.installed-test
 VENV1 := .venv-duckdb1
 DUCKDB1_ENV := $(VENV1)/.installed
+VENV0 := .venv-duckdb-oldest
+DUCKDB0_ENV := $(VENV0)/.installed
 VENVC := .venv-cff
 CFF_ENV := $(VENVC)/.installed
 NPM_DIR := .npm-packages
@@ -30,9 +33,9 @@ DB := build/.made-db
 DOCS := build/.made-docs
 PACKAGE := build/.made-package-texts$(TEXTS)
 
-.PHONY: all setup system build tables check verify db query docs package release validate bench test test-fast fuzz lint clean help
+.PHONY: all setup system build tables check verify db query cite docs package release validate bench test test-fast fuzz lint clean help
 
-all: system $(TABLES) $(DB) $(DOCS) $(PACKAGE) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
+all: system $(TABLES) $(DB) CITATION.cff $(PACKAGE) $(DOCS) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
 # Chromium is needed only by the browser tests, npm by the docs site's set-up (the files of
 # DuckDB-Wasm, world-atlas and iframe-worker). As root on Debian they are installed here;
@@ -55,6 +58,11 @@ $(TEST_ENV): $(BUILD_ENV) requirements-test.txt
 $(DUCKDB1_ENV): requirements-duckdb1.txt
 	$(PYTHON) -m venv $(VENV1)
 	$(VENV1)/bin/python -m pip install $(PIP) -r requirements-duckdb1.txt
+	touch $@
+
+$(DUCKDB0_ENV): requirements-duckdb-oldest.txt
+	$(PYTHON) -m venv $(VENV0)
+	$(VENV0)/bin/python -m pip install $(PIP) -r requirements-duckdb-oldest.txt
 	touch $@
 
 $(CFF_ENV): requirements-cffconvert.txt
@@ -94,7 +102,14 @@ db: $(DB) ## build/<name>.duckdb with views; runs the SQL cookbook
 query: $(BUILD_ENV) ## read-only query: make query SQL="SELECT ..."
 	$(PY) -m scripts query "$(SQL)"
 
-$(DOCS): $(DB) $(NPM_ENV) mkdocs.yml CITATION.cff $(shell find docs -type f)
+# Generated from schemas/package.json and the newest CHANGELOG heading (committed, like datapackage.json).
+CITATION.cff .zenodo.json &: $(BUILD_ENV) schemas/package.json CHANGELOG.md scripts/publish/cite.py
+	$(PY) -m scripts cite
+	@touch CITATION.cff .zenodo.json
+
+cite: CITATION.cff ## CITATION.cff and .zenodo.json from schemas/package.json and CHANGELOG.md
+
+$(DOCS): $(PACKAGE) $(NPM_ENV) mkdocs.yml CITATION.cff $(shell find docs -type f)
 	$(PY) -m scripts docs
 	@touch $@
 
@@ -122,7 +137,7 @@ bench: $(TEST_ENV) ## synthetic corpora of 100, 1,000 and 10,000 articles: timin
 lint: $(TEST_ENV) ## ruff over the code and tests
 	$(VENV)/bin/ruff check .
 
-test: $(TEST_ENV) $(DUCKDB1_ENV) $(NPM_ENV) ## lint, then the whole test suite (browser tests need chromium)
+test: $(TEST_ENV) $(DUCKDB1_ENV) $(DUCKDB0_ENV) $(NPM_ENV) ## lint, then the whole test suite (browser tests need chromium)
 	@command -v chromium >/dev/null 2>&1 || { echo "make test: the browser tests need Debian's Chromium; install it with:"; \
 	  echo "  sudo apt-get install -y chromium"; exit 1; }
 	$(VENV)/bin/ruff check .

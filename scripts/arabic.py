@@ -15,6 +15,10 @@ are folded with the same table:
 
 `words()` also drops a leading definite article ال (and the conjunction و or a
 preposition ب ل ك before it) when asked, so that العراقية finds عراقية.
+
+The same rules run in SQL as the DuckDB macros `ar_norm` (= fold) and `ar_norm_words`
+(= words), emitted from the tables below by scripts/db/macros.py into the database file and
+views.sql; the curators' `ids` command uses `matches`.
 """
 from __future__ import annotations
 
@@ -27,8 +31,13 @@ FOLD = {
 REMOVED = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u0670",       # tatweel, joiners, marks
            *(chr(c) for c in range(0x064B, 0x0653))}                                  # harakat, shadda, sukun
 _TABLE = str.maketrans({**FOLD, **{ch: None for ch in REMOVED}})
-_SPELLINGS = [(re.compile("\u0627\u0645\u064a\u0631\u0643"), "\u0627\u0645\u0631\u064a\u0643")]  # اميرك -> امريك
-_ARTICLE = re.compile(r"^(?:[وف]?[بلك]?)ال(?=\w{2,})")
+# Word spellings, applied after the letters are folded: plain strings (the SQL form in
+# scripts/db/macros.py replaces them as they are).
+SPELLINGS = [("\u0627\u0645\u064a\u0631\u0643", "\u0627\u0645\u0631\u064a\u0643")]  # اميرك -> امريك
+_SPELLINGS = [(re.compile(re.escape(old)), new) for old, new in SPELLINGS]
+# A leading definite article (after an optional و/ف and ب/ل/ك), dropped from a word that keeps 2+ letters.
+ARTICLE_PREFIX = "[وف]?[بلك]?ال"
+_ARTICLE = re.compile(rf"^(?:{ARTICLE_PREFIX})(?=\w{{2,}})")
 _WORD = re.compile(r"\w+")
 
 
@@ -60,3 +69,20 @@ def matches(query: str, text: str) -> bool:
     """Does every word of `query` occur in `text` (folded, ال-insensitive, as a word prefix)?"""
     wanted, have = words(query), words(text)
     return bool(wanted) and all(any(w.startswith(q) for w in have) for q in wanted)
+
+
+# A run of Arabic in mixed text: from an Arabic letter to an Arabic letter; spaces, digits and
+# punctuation between Arabic letters belong to the run (for dir="rtl" lang="ar" markup).
+ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_RUN = re.compile(f"[{ARABIC_LETTERS}]+(?:[\\s\\d.,:;!?'\"()\\[\\]«»“”/\\-–—]*[{ARABIC_LETTERS}]+)*")
+
+
+def arabic_runs(text) -> list[tuple[str, str]]:
+    """`text` cut into (plain, Arabic run) pairs; the last run is empty. No markup: callers add it."""
+    if text is None:
+        return []
+    text, pairs, last = str(text), [], 0
+    for match in _ARABIC_RUN.finditer(text):
+        pairs.append((text[last:match.start()], match.group(0)))
+        last = match.end()
+    return [*pairs, (text[last:], "")]

@@ -127,6 +127,13 @@ def _cmd_package(args):
     print(f"wrote {release(args.root, texts=not args.no_texts)}")
 
 
+def _cmd_cite(args):
+    from scripts.publish.cite import write_citation_files
+
+    changed = write_citation_files(args.root)
+    print("wrote " + ", ".join(p.name for p in changed) if changed else "CITATION.cff and .zenodo.json are up to date")
+
+
 def _cmd_diff(args):
     from scripts.publish.diff import diff, render
 
@@ -215,6 +222,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="refuse a result of more rows (default 10000; 0: no limit)")
     q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="stop the query after this long (default 60)")
     q.add_argument("--memory-limit", default="2GB", metavar="SIZE", help="DuckDB's memory limit for the query (default 2GB)")
+    command("cite", _cmd_cite, "write CITATION.cff and .zenodo.json from schemas/package.json and CHANGELOG.md")
     command("docs", _cmd_docs, "generate the docs pages and run mkdocs build --strict into build/site")
     k = command("package", _cmd_package, "build/dist/<name>-<version>.zip: data, database, docs files, SHA256SUMS")
     k.add_argument("--no-texts", action="store_true", help="leave the article texts out of the archive")

@@ -73,6 +73,27 @@ def categories(field: dict) -> list[str]:
     return [c["value"] if isinstance(c, dict) else c for c in field.get("categories", [])]
 
 
+@dataclass(frozen=True)
+class Code:
+    """One value of one controlled vocabulary, with its labels (the schema's `label`, `x-label-ar`)."""
+    table: str
+    column: str
+    code: str
+    label_en: str
+    label_ar: str
+
+
+def codes(tables: dict[str, Table] | None = None) -> list[Code]:
+    """Every code of every categorical column, in table, column and vocabulary order."""
+    out = []
+    for name, table in (tables or load_tables()).items():
+        for f in table.fields:
+            for c in f.get("categories", []):
+                c = c if isinstance(c, dict) else {"value": c}
+                out.append(Code(name, f["name"], c["value"], c.get("label", ""), c.get("x-label-ar", "")))
+    return out
+
+
 @cache
 def load_tables(schema_dir: Path = SCHEMA_DIR) -> dict[str, Table]:
     """The Table Schemas by name, in TABLE_ORDER (read once; treat as read-only)."""

@@ -1,11 +1,11 @@
 -- Question: Which sources disagree about when something happened or is due, and by how much?
--- The date conflicts of conflicting_claims, one row per event and pair of sources (the
+-- The date conflicts of conflicting_claim_pairs, one row per event and pair of sources (the
 -- same source twice when an article contradicts itself), largest gap first; the view
 -- itself has every pair of mentions with both quotes.
 WITH pairs AS (
     -- side 1 is the lower source id, or within one source the earlier claim
     SELECT *, source_id_a < source_id_b OR (source_id_a = source_id_b AND range_a <= range_b) AS a_first
-    FROM conflicting_claims
+    FROM conflicting_claim_pairs
     WHERE kind = 'date'
 ),
 oriented AS (

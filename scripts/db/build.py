@@ -5,7 +5,8 @@ unique and foreign keys, vocabulary checks) and every table, column and view car
 COMMENT from schemas/ or scripts/sql/, so `SELECT * FROM duckdb_columns()` is the data
 dictionary. The views are scripts/sql/<view>.sql. The same arrow writes build/views.sql
 (the tables as views over the Parquet files, plus the analysis views, for users without
-the .duckdb file) and runs the SQL cookbook (docs/cookbook/*.sql) into build/cookbook/.
+the .duckdb file); both hold the Arabic matching macros of db/macros.py. It also runs the
+SQL cookbook (docs/cookbook/*.sql) into build/cookbook/.
 
 Nothing is published unless everything worked: the database is written to a temporary
 file, the cookbook runs against that file, and only then is each output moved into place.
@@ -21,8 +22,10 @@ import duckdb
 import pyarrow.parquet as pq
 
 from scripts.atomic import remove, remove_leftovers, staging_path, swap_in
+from scripts.db.codes import codes_statements
 from scripts.db.cookbook import read_recipes, run_recipes, write_cookbook
 from scripts.db.load import load_tables_from
+from scripts.db.macros import macro_statements
 from scripts.db.schema import create_tables, database_path, quote_literal
 from scripts.db.views import (
     View,
@@ -37,8 +40,11 @@ from scripts.faults import checkpoint
 from scripts.metadata import Table, load_tables
 from scripts.paths import COOKBOOK_DIR, VIEW_DIR
 
-# DuckDB 2.0 writes storage that 1.x cannot read; v1.0.0 opens in every 1.x release we know of.
+# DuckDB 2.0 writes storage that 1.x cannot read, so the file is written in storage v1.0.0. The
+# oldest client that opens it is DuckDB 1.1.0 (1.0.0 fails: "SerializationException ... field id:
+# 103"); tests open it in that release (requirements-duckdb-oldest.txt) and in the newest 1.x.
 STORAGE_VERSION = "v1.0.0"
+OLDEST_DUCKDB = "1.1.0"
 # DuckDB writes the unused tail of an uncompressed string segment (and of index buffers) to
 # the file as it finds it in memory. From the process heap that is a leftover of whatever ran
 # before, and the file bytes differed from run to run from about a thousand articles on. The
@@ -71,6 +77,8 @@ def write_database(tmp: Path, tables: dict[str, Table], views: list[View], data:
         con.execute("BEGIN TRANSACTION")  # one commit instead of one per COMMENT statement
         create_tables(con, tables)
         load_tables_from(con, tables, data)
+        for statement in macro_statements() + codes_statements(tables):  # ar_norm, ar_norm_words; the codes view
+            con.execute(statement)
         create_views(con, views, root)
         con.execute("COMMIT")
         con.execute("USE memory")

@@ -86,8 +86,11 @@ def run_select(con: duckdb.DuckDBPyConnection, sql: str, keep: int | None = None
 
 
 def query(root: Path, sql: str, output: str = "table", limits: Limits = Limits()) -> str:
-    """Run one read-only statement against build/<name>.duckdb within `limits` and render the result."""
+    """Run one read-only statement against build/<name>.duckdb (in an unpacked release: <name>.duckdb
+    beside datapackage.json) within `limits` and render the result."""
     db = database_path(root)
+    if not db.is_file() and (Path(root) / db.name).is_file():
+        db = Path(root) / db.name
     if not db.is_file():
         raise QueryRefused(f"no database at {db}; run `make db` (python -m scripts db) first")
     check_read_only(sql)

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.db.codes import NAME as CODES
+from scripts.db.codes import QUESTION as CODES_QUESTION
+from scripts.db.codes import codes_statements
+from scripts.db.macros import macro_statements
 from scripts.db.query import QueryRefused, check_read_only
 from scripts.db.schema import column_comment, quote_ident, quote_literal, table_comment
 from scripts.errors import DataError, Problem
@@ -80,7 +84,8 @@ def parse_view(path: Path) -> View:
 
 
 def read_views(view_dir: Path = VIEW_DIR) -> list[View]:
-    # Views are independent of each other, so name order is a valid creation order.
+    # Views are created in name order: a view may use another whose name sorts before it
+    # (conflicting_claims reads conflicting_claim_pairs).
     return [parse_view(p) for p in sorted(view_dir.glob("*.sql"))]
 
 
@@ -131,6 +136,9 @@ def views_sql(tables: dict[str, Table], views: list[View]) -> str:
         "--   .read /path/to/the/folder/holding/this/file/views.sql",
         "-- Paths below are relative to that folder (data/ sits beside this file).",
         "",
+        "-- Arabic matching, as scripts/arabic.py folds text: ar_norm(text), ar_norm_words(text).",
+        *(s + ";" for s in macro_statements(replace=True)),
+        "",
     ]
     for name in TABLE_ORDER:
         table = tables[name]
@@ -141,6 +149,9 @@ def views_sql(tables: dict[str, Table], views: list[View]) -> str:
         out += [f"COMMENT ON COLUMN {quote_ident(name)}.{quote_ident(f['name'])} IS "
                 f"{quote_literal(column_comment(f, table, tables))};" for f in table.fields]
         out.append("")
+    out.append(f"-- {CODES}: {CODES_QUESTION}")
+    out += [s + ";" for s in codes_statements(tables, replace=True)]
+    out.append("")
     for view in views:
         out.append(f"-- {view.name}: {view.question}")
         out += [s + ";" for s in view_statements(view, replace=True)]
@@ -163,7 +174,7 @@ def views_sql_counts(path: Path, views: list[View], spill: Path | None = None) -
     try:
         con.execute("SET file_search_path = ?", [str(path.parent)])
         con.execute(path.read_text(encoding="utf-8"))
-        return row_counts(con, [*TABLE_ORDER, *(v.name for v in views)])
+        return row_counts(con, [*TABLE_ORDER, CODES, *(v.name for v in views)])
     except duckdb.Error as e:
         raise DataError([Problem(display_path(path, path.parent.parent), 1, f"the generated views.sql does not run: {e}")]) from None
     finally:

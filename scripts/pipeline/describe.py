@@ -58,6 +58,10 @@ def table_schema(name: str, fmt: str) -> dict:
     for field in schema["fields"]:
         for key in [k for k in field if k.startswith("x-")]:
             field.pop(key)
+        for category in field.get("categories", []):  # x-label-ar: the codebook's and the codes table's
+            if isinstance(category, dict):
+                for key in [k for k in category if k.startswith("x-")]:
+                    category.pop(key)
     for fk in schema.get("foreignKeys", []):
         fk["reference"]["resource"] += FORMATS[fmt][1]
     return schema

@@ -35,7 +35,19 @@ class Staged:
 
 
 def write_csv(table: pa.Table, path: Path):
-    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    pacsv.write_csv(with_decimal_points(table), path, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+
+
+def with_decimal_points(table: pa.Table) -> pa.Table:
+    """`number` columns as text that always shows it is a decimal (250.0, not 250), so a CSV reader
+    infers the floating-point type the Parquet file has even when every value is whole; `integer`
+    columns stay bare integers. (The text is quoted, as every string is; readers take it as a number.)"""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_floating(field.type):
+            text = pc.cast(table.column(i), pa.string())
+            decimal = pc.if_else(pc.match_substring_regex(text, "[.eEna]"), text, pc.binary_join_element_wise(text, ".0", ""))
+            table = table.set_column(i, field.name, decimal)
+    return table
 
 
 def write_parquet(table: pa.Table, path: Path):

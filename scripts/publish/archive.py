@@ -1,7 +1,8 @@
 """The release archive: build/dist/<name>-<version>[-notexts].zip, deterministic and verifiable.
 
 It holds the data (CSV + Parquet), the DuckDB file, views.sql, datapackage.json with paths
-relative to the archive, croissant.json, a data card (README.md), the citation and licences,
+relative to the archive, croissant.json, a data card (README.md), the codebook (codebook.md
+and codebook.html, publish/codebook.py), the citation (CITATION.cff, .zenodo.json) and licences,
 the article texts (unless --no-texts), the schemas and the code that verifies the package,
 and SHA256SUMS over all of it.
 """
@@ -20,11 +21,13 @@ from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
 from scripts.pipeline.describe import version
 from scripts.pipeline.generation import manifest, manifest_path
 from scripts.publish.card import data_card
+from scripts.publish.cite import generated_files
+from scripts.publish.codebook import codebook
 from scripts.publish.croissant import croissant
 
 # The archive's code verifies the package with requirements-verify.txt alone (build and test requirements stay out).
 CODE_FILES = ("requirements-verify.txt", "LICENSE")
-DOC_FILES = ("CITATION.cff", "CHANGELOG.md", "LICENSE-DATA.md")
+DOC_FILES = ("CHANGELOG.md", "LICENSE-DATA.md")
 ARTICLE_LICENSE = {"name": "publisher-copyright", "title": "Article texts: copyright of their publishers; included "
                    "only to verify quotes, not covered by the package licence"}
 
@@ -51,7 +54,7 @@ def release(root: Path, texts: bool = True) -> Path:
     name, ver = package_name(), version(root)
     problems = Collector()
     database = database_path(root)
-    for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "CITATION.cff"):
+    for needed in (root / "build" / "data", database, root / "build" / "views.sql"):
         if not needed.exists():
             problems.add(needed.relative_to(root).as_posix(), 1, "missing: run `make db` before `make package`"
                          if "build" in needed.parts else "missing: the release needs it")
@@ -67,12 +70,14 @@ def release(root: Path, texts: bool = True) -> Path:
     files["views.sql"] = (root / "build" / "views.sql").read_bytes()
     for rel in DOC_FILES:
         files[rel] = (root / rel).read_bytes()
+    files.update({rel: text.encode("utf-8") for rel, text in generated_files(root).items()})  # CITATION.cff, .zenodo.json
     # The code that verifies the package, with its licence and requirements, comes from this repository.
     for path in [*(REPO / rel for rel in CODE_FILES), *sorted(SCRIPTS.rglob("*")), *sorted(SCHEMA_DIR.glob("*.json"))]:
         if path.is_file() and "__pycache__" not in path.parts:
             files[path.relative_to(REPO).as_posix()] = path.read_bytes()
     files["croissant.json"] = _json_bytes(croissant(descriptor, root))
     files["README.md"] = data_card(root, descriptor, texts).encode("utf-8")
+    files.update({rel: text.encode("utf-8") for rel, text in codebook(root, descriptor, texts).items()})
     files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {rel}\n"
                                   for rel, data in sorted(files.items())).encode("utf-8")
     target = root / "build" / "dist" / f"{top}{'' if texts else '-notexts'}.zip"

@@ -1,4 +1,4 @@
-"""What the archive says about itself: the citation (from CITATION.cff) and the data card (README.md)."""
+"""What the archive says about itself: the data card (README.md), with its citation from publish/cite.py."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,16 +6,7 @@ from pathlib import Path
 from scripts.metadata import package_name
 from scripts.paths import REPO
 from scripts.publish import reliability
-
-
-def citation(root: Path) -> dict:
-    """Title, authors, version and a one-line citation from CITATION.cff."""
-    import yaml
-
-    cff = yaml.safe_load((Path(root) / "CITATION.cff").read_text(encoding="utf-8"))
-    authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
-    text = f"{authors} ({cff['date-released'][:4]}). {cff['title']} (Version {cff['version']}) [Data set]."
-    return {"cff": cff, "authors": authors, "text": text}
+from scripts.publish.cite import citation
 
 
 def data_card(root: Path, descriptor: dict, texts: bool) -> str:
@@ -27,7 +18,9 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
     lines = [f"# {descriptor['title']}", "", f"Version {descriptor['version']}.", "", descriptor["description"], "",
              "## Contents", "", "| table | rows | what one row is |", "|---|---|---|"]
     lines += [f"| `{r['name']}` | {r['rows']} | {r['description']} |" for r in descriptor["resources"] if r.get("format") == "csv"]
-    lines += ["", "Each table is in `data/` as CSV and Parquet (same rows, same order). "
+    lines += ["", "Every column, code (in English and Arabic) and view is explained in `codebook.md` and "
+              "`codebook.html`, with how to open the files in DuckDB, pandas and spreadsheets.", "",
+              "Each table is in `data/` as CSV and Parquet (same rows, same order). "
               f"`{package_name()}.duckdb` holds the same tables with column comments and the analysis views; "
               "`views.sql` creates them over the Parquet files for any DuckDB.", "",
               "## Sources", ""]
@@ -44,8 +37,10 @@ def data_card(root: Path, descriptor: dict, texts: bool) -> str:
               + (" --articles articles" if texts else ""), "```", "",
               "## Query", "", "```sql", f"ATTACH '{package_name()}.duckdb' AS d (READ_ONLY); USE d;",
               "SELECT * FROM timeline;", "```", "", "Or, with only the Parquet files: `SET file_search_path = '.';` "
-              "then run `views.sql`.", "",
-              "## Cite", "", cite["text"], "", "See `CITATION.cff`.", "",
+              "then run `views.sql`. Or, after `python -m pip install -r requirements-verify.txt`: "
+              "`python -m scripts query \"SELECT * FROM timeline\"`.", "",
+              "## Cite", "", cite.apa(), "", "BibTeX:", "", "```bibtex", cite.bibtex(package_name()), "```", "",
+              "See `CITATION.cff`.", "",
               "## Licences", "", "Tables, annotations and translations: CC-BY-4.0. Code: MIT. "
               + ("Article texts in `articles/`: copyright of their publishers, included only for verification. "
                  if texts else "This archive leaves out the article texts; quotes, offsets and sha256 let you verify "

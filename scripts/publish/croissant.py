@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.publish.card import citation
+from scripts.publish.cite import citation
 
 CROISSANT_TYPES = {"string": "TEXT", "number": "FLOAT", "integer": "INTEGER", "date": "DATE"}
 
@@ -30,10 +30,10 @@ def croissant(descriptor: dict, root: Path) -> dict:
                   for f in res["schema"]["fields"]]
         record_sets.append(mlc.RecordSet(id=res["name"], name=res["name"], description=res["description"],
                                          fields=fields, key=[f"{res['name']}/{k}" for k in res["schema"]["primaryKey"]]))
-    cite = citation(root) if (Path(root) / "CITATION.cff").is_file() else None
+    cite = citation(root)
     metadata = mlc.Metadata(
         name=descriptor["name"], description=descriptor["description"], version=descriptor["version"],
         license=[lic.get("path", lic["name"]) for lic in descriptor["licenses"]],
         keywords=descriptor.get("keywords"), date_published=descriptor["version"].replace(".", "-"),
-        cite_as=cite["text"] if cite else None, distribution=objects, record_sets=record_sets)
+        cite_as=cite.apa(), distribution=objects, record_sets=record_sets)
     return metadata.to_json()

@@ -143,14 +143,14 @@ def read_tables(root: Path, schemas: dict[str, Table], problems: Collector) -> d
 
 
 # Views read whole: one row per source, event, plan or figure, so they grow with the corpus.
-# conflicting_claims grows with the square of the mentions of an event and is summarised.
+# conflicting_claim_pairs grows with the square of the mentions of an event and is summarised.
 FULL_VIEWS = ("timeline", "plan_vs_outcome", "figure_claims", "source_overview")
 CONFLICTS_SHOWN = 20
 
 
 @dataclass
 class Conflicts:
-    """What the pages need of the view conflicting_claims, computed in DuckDB."""
+    """What the pages need of the view conflicting_claim_pairs, computed in DuckDB."""
 
     pairs: dict[tuple[str, str], list[dict]] = field(default_factory=dict)  # (kind, topic) -> first pairs
     counts: dict[tuple[str, str], int] = field(default_factory=dict)       # (kind, topic) -> all pairs
@@ -173,7 +173,7 @@ def read_views(db: Path) -> tuple[dict[str, list[dict]], dict[str, int], Conflic
                                                      "WHERE NOT internal AND schema_name = 'main' ORDER BY view_name")]
         counts = {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
         views = {name: _fetch(con, f'SELECT * FROM "{name}"') for name in FULL_VIEWS if name in names}
-        return views, counts, read_conflicts(con) if "conflicting_claims" in names else Conflicts()
+        return views, counts, read_conflicts(con) if "conflicting_claim_pairs" in names else Conflicts()
     finally:
         con.close()
 
@@ -183,16 +183,16 @@ def read_conflicts(con) -> Conflicts:
     pairs = _fetch(con, f"""
         SELECT {columns} FROM (
             SELECT *, row_number() OVER (PARTITION BY kind, topic ORDER BY claim_id_a, claim_id_b) AS n
-            FROM conflicting_claims)
+            FROM conflicting_claim_pairs)
         WHERE n <= {CONFLICTS_SHOWN} ORDER BY kind, topic, claim_id_a, claim_id_b""")
     out = Conflicts()
     for pair in pairs:
         out.pairs.setdefault((pair["kind"], pair["topic"]), []).append(pair)
-    for row in _fetch(con, "SELECT kind, topic, count(*) AS n FROM conflicting_claims GROUP BY kind, topic"):
+    for row in _fetch(con, "SELECT kind, topic, count(*) AS n FROM conflicting_claim_pairs GROUP BY kind, topic"):
         out.counts[(row["kind"], row["topic"])] = row["n"]
-    out.claims = {(r["kind"], r["id"]) for r in _fetch(con, "SELECT kind, claim_id_a AS id FROM conflicting_claims "
-                                                             "UNION SELECT kind, claim_id_b FROM conflicting_claims")}
-    widest = _fetch(con, f"SELECT {columns} FROM conflicting_claims WHERE kind = 'date' "
+    out.claims = {(r["kind"], r["id"]) for r in _fetch(con, "SELECT kind, claim_id_a AS id FROM conflicting_claim_pairs "
+                                                             "UNION SELECT kind, claim_id_b FROM conflicting_claim_pairs")}
+    widest = _fetch(con, f"SELECT {columns} FROM conflicting_claim_pairs WHERE kind = 'date' "
                          "ORDER BY same_source, gap DESC, topic, claim_id_a, claim_id_b LIMIT 1")
     out.widest = widest[0] if widest else None
     return out

@@ -247,7 +247,30 @@ def downloads(site: Site, files: dict) -> Page:
     database = {"name": site.database.name, "format": "duckdb", "rows": None, "bytes": site.database.stat().st_size,
                 "sha256": sha256_file(site.database)}
     return Page(DOWNLOADS, "Downloads", render_template("downloads.md", links=Links(site, DOWNLOADS),
-                                                        version=site.version, resources=resources, database=database))
+                                                        version=site.version, resources=resources, database=database,
+                                                        release=release_files(site, files)))
+
+
+def release_files(site: Site, files: dict) -> list[dict]:
+    """The release archive (when `package` has built it), views.sql, croissant.json and CITATION.cff, offered
+    beside the data; each {path, what, bytes, sha256}."""
+    import hashlib
+
+    archive = site.root / "build" / "dist" / f"{site.package.get('name', '')}-{site.version}.zip"
+    wanted = [(f"dist/{archive.name}", archive, "the release archive: data, database, views.sql, codebook, citation, "
+                                                "checksums and the code that verifies them"),
+              ("views.sql", site.root / "build" / "views.sql", "the views and Arabic search macros over data/*.parquet"),
+              ("croissant.json", _json(croissant(archive_descriptor(site.root, texts=False), site.root)),
+               "Croissant 1.0 metadata of the tables"),
+              ("CITATION.cff", site.root / "CITATION.cff", "how to cite the data (Citation File Format)")]
+    out = []
+    for rel, source, what in wanted:
+        if isinstance(source, Path) and not source.is_file():
+            continue
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        files[rel] = source
+        out.append({"path": rel, "what": what, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return out
 
 
 def _json(value) -> bytes:
@@ -255,27 +278,13 @@ def _json(value) -> bytes:
 
 
 def cite(site: Site) -> Page:
-    c = site.citation
-    if not c:
+    from scripts.publish.cite import citation
+
+    if not site.citation:
         return Page(CITE, "How to cite", render_template("cite.md", citation=None, version=site.version))
-    authors = ", ".join(_author(x) for x in c.get("authors", []))
-    year = str(c.get("date-released", ""))[:4]
-    text = (f"{authors} ({year}). {c.get('title', '')} (Version {c.get('version', '')}) [Data set]."
-            + (f" https://doi.org/{c['doi']}" if c.get("doi") else (f" {c['url']}" if c.get("url") else "")))
-    key = (site.package.get("name", "dataset") + "-" + str(c.get("version", ""))).replace(".", "-")
-    bib = "\n".join([f"@misc{{{key},", f"  author = {{{{{authors}}}}},", f"  title = {{{c.get('title', '')}}},",
-                     f"  year = {{{year}}},", f"  version = {{{c.get('version', '')}}},",
-                     f"  note = {{Data set, licence {c.get('license', '')}}}", "}"])
-    return Page(CITE, "How to cite", render_template("cite.md", citation=text, bibtex=bib,
+    c = citation(site.root)  # the one source of CITATION.cff, the data card's and this page's strings
+    return Page(CITE, "How to cite", render_template("cite.md", citation=c.apa(), bibtex=c.bibtex(site.package.get("name", "dataset")),
                                                      citation_file=site.citation_text or ""))
-
-
-def _author(author) -> str:
-    if not isinstance(author, dict):
-        return str(author)
-    if author.get("name"):
-        return str(author["name"])
-    return " ".join(str(author[k]) for k in ("given-names", "family-names") if author.get(k))
 
 
 def changelog(site: Site) -> Page:

@@ -3,7 +3,7 @@
 1. the earliest dated agreement;
 2. the first movement of forces that happened (movement, withdrawal, relocation, handover, closure);
 3. the plan that slipped most against its outcome (view plan_vs_outcome);
-4. the widest disagreement between two sources about a date (view conflicting_claims);
+4. the widest disagreement between two sources about a date (view conflicting_claim_pairs);
 5. the latest movement of forces that happened.
 
 Every line links to the quote (mention) that supports it, from the earliest-published

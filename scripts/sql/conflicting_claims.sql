@@ -1,254 +1,149 @@
--- Which claims about the same event or the same quantity cannot both be true: dates of one event that do not overlap, figures for one quantity whose values do not overlap, or claims of two events whose contents exclude each other?
+-- Where do the claims about one event or one quantity disagree, which claims and sources stand on each side, and how far apart are they?
 --
--- A conflict is an incompatibility even under the most lenient reading of both claims.
--- kind = 'date': two mentions of the same event (from different sources or the same one)
---   whose claimed date ranges [claimed_start, claimed_end] do not overlap; a mention that
---   denies the event is not a claim about its date and is left out.
--- kind = 'value': two figures with the same subject and unit, the same place and event
---   where both give one, and overlapping periods (as_of, or else the source's publication
---   range, since a number without a date holds when it is published), whose value intervals
---   do not overlap. Each figure's interval: value_low/value_high where given; otherwise
---   exact = [value, value], approx = value +/- 10 %, at_least = [value, no limit],
---   at_most and less_than = [no limit, value], vague = no limit either side.
--- kind = 'content': a claim of an event and a claim of the event it contradicts
---   (events.contradicts_event_id, set by the curator: forces going to Syria or to Erbil); only
---   claims that the event happens, is planned or is expected take part (reported, planned,
---   expected), not assessments or denials. topic is the event that carries the link.
--- Each pair appears once, with the lower claim id as side a.
---
--- How it is computed (the rows are those of "every pair of claims, tested"; only the work differs):
--- mentions are paired only within events whose claimed dates do not all overlap, and only those
--- that end before the latest start with those that start after the earliest end; figures of one
--- event likewise; figures without an event are paired on the place, and those without an event
--- or a place (rare) with the figures of their subject. The work grows with the conflicts, not
--- with the square of the claims.
+-- One row per disagreement, built on conflicting_claim_pairs (which has every incompatible pair
+-- of claims, with both quotes). Claims of one topic that contradict exactly the same claims
+-- stand on one side: they are interchangeable in every disagreement. A row is two sides that
+-- contradict each other, and then every claim of one contradicts every claim of the other, so
+-- claims_a x claims_b pairs of conflicting_claim_pairs make one row here: one mistyped year in
+-- two mentions against five mentions of the right year is one row (two claims against five),
+-- not ten. Three incompatible readings of a date make three rows, one per two of them. Side a
+-- holds the earlier dates or the lower values. Every pair of conflicting_claim_pairs is in
+-- exactly one row.
 --
 -- Columns:
 --   kind: 'date' (claimed dates of an event), 'value' (figures for one quantity) or 'content' (claims of two events that exclude each other).
---   topic: The event_id (date, content) or the figure subject (value) the two claims are about.
+--   topic: The event_id (date, content: the event that carries contradicts_event_id) or the figure subject (value) the claims are about.
 --   topic_en: The event's English summary, or the subject and unit.
---   claim_id_a: mention_id or figure_id of the first claim.
---   source_id_a: Source of the first claim.
---   attributed_to_a: actor_id the first claim is attributed to.
---   claimed_a: The first claim as given: its EDTF date, qualifier and number(s), or the event_id it is a claim of (content).
---   range_a: The interval the first claim allows (first..last day, or low..high; empty side = no limit); empty for content.
---   quote_a: Verbatim Arabic quote of the first claim.
---   quote_en_a: English translation of the first quote.
---   claim_id_b: mention_id or figure_id of the second claim.
---   source_id_b: Source of the second claim.
---   attributed_to_b: actor_id the second claim is attributed to.
---   claimed_b: The second claim as given.
---   range_b: The interval the second claim allows.
---   quote_b: Verbatim Arabic quote of the second claim.
---   quote_en_b: English translation of the second quote.
---   same_source: Whether both claims come from the same source.
---   gap: Distance between the two intervals (days for dates, units of the figure for values); empty for content.
+--   claims_a: Number of claims on side a (the earlier dates or lower values; for content, the claims of the topic event).
+--   claim_ids_a: The mention_id or figure_id of each claim on side a, in id order.
+--   sources_a: The sources of the claims on side a, in id order.
+--   claimed_a: What side a's claims say: their distinct EDTF dates, qualifiers and numbers, or the event they are claims of (content).
+--   range_a: The interval side a's claims cover together (first..last day, or low..high; empty side = no limit); empty for content.
+--   claims_b: Number of claims on side b (the later dates or higher values; for content, the claims of the event it contradicts).
+--   claim_ids_b: The mention_id or figure_id of each claim on side b, in id order.
+--   sources_b: The sources of the claims on side b, in id order.
+--   claimed_b: What side b's claims say.
+--   range_b: The interval side b's claims cover together.
+--   same_source_only: Whether one source is the only source on both sides (an article contradicting itself).
+--   gap: The smallest distance between a claim of side a and one of side b: days from the one's last day to the other's first, or units of the figure; empty for content.
 --   gap_unit: Unit of gap: 'day', or the figures' unit; empty for content.
-WITH dated AS (
-    SELECT mention_id, event_id, claimed_start, claimed_end
-    FROM mentions
-    WHERE claimed_start IS NOT NULL AND claimed_end IS NOT NULL AND modality <> 'denied'
-),
-date_spread AS (
-    -- per event: the earliest last day and the latest first day claimed. Two claims conflict
-    -- only if one ends before the latest first day and the other starts after the earliest last
-    -- day, so events whose dated mentions all overlap are skipped whole.
-    SELECT event_id, min(claimed_end) AS min_end, max(claimed_start) AS max_start
-    FROM dated
-    GROUP BY event_id
-    HAVING min(claimed_end) < max(claimed_start)
-),
-date_pairs AS (
-    -- x ends before y starts: each incompatible pair once
+--   apart: How far apart the sides are, for a reader: dates from the first day of side a's latest-starting claim to the first day of side b's earliest-starting claim, in whole years, months or days (2024-09 against 2025-09 is '1 year'); values the gap and its unit; empty for content.
+WITH edges AS (
+    -- every pair both ways round (x, y), each end's interval as numbers: days since 1970-01-01 for
+    -- dates; an empty end of a figure's interval is no limit. One scan of conflicting_claim_pairs.
     SELECT
-        least(x.mention_id, y.mention_id) AS id_a,
-        greatest(x.mention_id, y.mention_id) AS id_b,
-        CAST(y.claimed_start - x.claimed_end AS DOUBLE) AS gap
-    FROM date_spread AS g
-    JOIN dated AS x ON x.event_id = g.event_id AND x.claimed_end < g.max_start
-    JOIN dated AS y ON y.event_id = g.event_id AND y.claimed_start > g.min_end
-    WHERE x.claimed_end < y.claimed_start
+        kind, topic, topic_en, gap_unit, gap,
+        e.x, e.x_source, e.x_claimed, e.x_range, e.y, e.y_source, e.y_claimed, e.y_range,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.x_range, '..', 1) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.x_range, '..', 1) AS DOUBLE), CAST('-infinity' AS DOUBLE)) END AS x_lo,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.x_range, '..', 2) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.x_range, '..', 2) AS DOUBLE), CAST('infinity' AS DOUBLE)) END AS x_hi,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.y_range, '..', 1) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.y_range, '..', 1) AS DOUBLE), CAST('-infinity' AS DOUBLE)) END AS y_lo,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.y_range, '..', 2) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.y_range, '..', 2) AS DOUBLE), CAST('infinity' AS DOUBLE)) END AS y_hi
+    FROM (
+        SELECT kind, topic, topic_en, gap_unit, gap, unnest([
+            {'x': claim_id_a, 'x_source': source_id_a, 'x_claimed': claimed_a, 'x_range': range_a,
+             'y': claim_id_b, 'y_source': source_id_b, 'y_claimed': claimed_b, 'y_range': range_b},
+            {'x': claim_id_b, 'x_source': source_id_b, 'x_claimed': claimed_b, 'x_range': range_b,
+             'y': claim_id_a, 'y_source': source_id_a, 'y_claimed': claimed_a, 'y_range': range_a}
+        ]) AS e
+        FROM conflicting_claim_pairs
+    )
 ),
-claimants AS (
-    -- the mentions in a conflict, found first (a semi-join) so that only they are joined whole
-    SELECT * FROM mentions
-    WHERE mention_id IN (SELECT id_a FROM date_pairs UNION ALL SELECT id_b FROM date_pairs)
-),
-date_conflicts AS (
+sided AS (
+    -- a claim's side: the claims it contradicts (the same list for x as a row's x, and for y as a row's y)
     SELECT
-        'date' AS kind,
-        a.event_id AS topic,
-        e.summary_en AS topic_en,
-        a.mention_id AS claim_id_a,
-        a.source_id AS source_id_a,
-        a.attributed_to AS attributed_to_a,
-        a.claimed_date AS claimed_a,
-        CAST(a.claimed_start AS VARCHAR) || '..' || CAST(a.claimed_end AS VARCHAR) AS range_a,
-        a.quote AS quote_a,
-        a.quote_en AS quote_en_a,
-        b.mention_id AS claim_id_b,
-        b.source_id AS source_id_b,
-        b.attributed_to AS attributed_to_b,
-        b.claimed_date AS claimed_b,
-        CAST(b.claimed_start AS VARCHAR) || '..' || CAST(b.claimed_end AS VARCHAR) AS range_b,
-        b.quote AS quote_b,
-        b.quote_en AS quote_en_b,
-        a.source_id = b.source_id AS same_source,
-        p.gap,
-        'day' AS gap_unit
-    FROM date_pairs AS p
-    JOIN claimants AS a ON a.mention_id = p.id_a
-    JOIN claimants AS b ON b.mention_id = p.id_b
-    JOIN events AS e ON e.event_id = a.event_id
+        *,
+        array_to_string(list_sort(list(y) OVER (PARTITION BY kind, topic, x)), ',') AS side_x,
+        array_to_string(list_sort(list(x) OVER (PARTITION BY kind, topic, y)), ',') AS side_y
+    FROM edges
 ),
-bounded AS (
+blocks AS (
+    -- two sides that contradict each other, x the earlier or lower: every pair between them
     SELECT
-        f.figure_id,
-        f.subject,
-        f.unit,
-        f.event_id,
-        f.place_id,
-        round(coalesce(f.value_low, CASE f.qualifier
-            WHEN 'exact' THEN f.value
-            WHEN 'approx' THEN f.value * 0.9
-            WHEN 'at_least' THEN f.value END), 6) AS low,
-        round(coalesce(f.value_high, CASE f.qualifier
-            WHEN 'exact' THEN f.value
-            WHEN 'approx' THEN f.value * 1.1
-            WHEN 'at_most' THEN f.value
-            WHEN 'less_than' THEN f.value END), 6) AS high,
-        coalesce(f.as_of_start, s.published_earliest) AS holds_from,
-        coalesce(f.as_of_end, s.published_latest) AS holds_to
-    FROM figures AS f
-    JOIN sources AS s ON s.source_id = f.source_id
+        kind,
+        topic,
+        any_value(topic_en) AS topic_en,
+        count(DISTINCT x) AS claims_a,
+        string_agg(DISTINCT x, ', ' ORDER BY x) AS claim_ids_a,
+        string_agg(DISTINCT x_source, ', ' ORDER BY x_source) AS sources_a,
+        string_agg(DISTINCT x_claimed, ', ' ORDER BY x_claimed) AS claimed_a,
+        min(x_lo) AS lo_a,
+        max(x_lo) AS last_lo_a,
+        max(x_hi) AS hi_a,
+        count(DISTINCT y) AS claims_b,
+        string_agg(DISTINCT y, ', ' ORDER BY y) AS claim_ids_b,
+        string_agg(DISTINCT y_source, ', ' ORDER BY y_source) AS sources_b,
+        string_agg(DISTINCT y_claimed, ', ' ORDER BY y_claimed) AS claimed_b,
+        min(y_lo) AS lo_b,
+        max(y_hi) AS hi_b,
+        count(DISTINCT x_source) = 1 AND count(DISTINCT y_source) = 1 AND min(x_source) = min(y_source) AS same_source_only,
+        min(gap) AS gap,
+        any_value(gap_unit) AS gap_unit
+    FROM sided
+    -- side a: the earlier dates or lower values, or for content the claims of the topic event
+    WHERE CASE WHEN kind = 'content' THEN x_claimed = topic ELSE x_hi < y_lo END
+    GROUP BY kind, topic, side_x, side_y
 ),
-event_spread AS (
-    -- per subject, unit and event: the lowest upper bound and the highest lower bound. Two
-    -- figures of an event conflict only if one lies below the highest lower bound and the other
-    -- above the lowest upper bound, so events whose figures all overlap are skipped whole.
-    SELECT subject, unit, event_id, min(high) AS min_high, max(low) AS max_low
-    FROM bounded
-    WHERE event_id IS NOT NULL
-    GROUP BY subject, unit, event_id
-    HAVING min(high) < max(low)
-),
-value_candidates AS (
-    -- the same event (both given); the place, if any, must agree; x is the lower interval
-    SELECT DISTINCT least(x.figure_id, y.figure_id) AS id_a, greatest(x.figure_id, y.figure_id) AS id_b
-    FROM event_spread AS g
-    JOIN bounded AS x ON x.subject = g.subject AND x.unit = g.unit AND x.event_id = g.event_id AND x.high < g.max_low
-    JOIN bounded AS y ON y.subject = g.subject AND y.unit = g.unit AND y.event_id = g.event_id AND y.low > g.min_high
-    WHERE x.high < y.low AND x.figure_id <> y.figure_id
-      AND (x.place_id IS NULL OR y.place_id IS NULL OR x.place_id = y.place_id)
-      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
-    UNION ALL
-    -- x has no event; y has the same place (both given): each pair once, with the lower id
-    -- as x when y has no event either
-    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
-    FROM bounded AS x
-    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit AND y.place_id = x.place_id
-    WHERE x.event_id IS NULL AND (y.event_id IS NOT NULL OR x.figure_id < y.figure_id)
-      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
-      AND (x.high < y.low OR y.high < x.low)
-    UNION ALL
-    -- x has neither event nor place: any other figure of the subject (the lower id as x when y
-    -- has neither either)
-    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
-    FROM bounded AS x
-    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit
-    WHERE x.event_id IS NULL AND x.place_id IS NULL AND x.figure_id <> y.figure_id
-      AND (y.event_id IS NOT NULL OR y.place_id IS NOT NULL OR x.figure_id < y.figure_id)
-      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
-      AND (x.high < y.low OR y.high < x.low)
-    UNION ALL
-    -- x has a place but no event, y an event but no place
-    SELECT least(x.figure_id, y.figure_id), greatest(x.figure_id, y.figure_id)
-    FROM bounded AS x
-    JOIN bounded AS y ON y.subject = x.subject AND y.unit = x.unit
-    WHERE x.event_id IS NULL AND x.place_id IS NOT NULL AND y.event_id IS NOT NULL AND y.place_id IS NULL
-      AND x.holds_from <= y.holds_to AND y.holds_from <= x.holds_to
-      AND (x.high < y.low OR y.high < x.low)
-),
-shown AS (
+pairs AS (
     SELECT
-        f.*,
-        b.low,
-        b.high,
-        f.qualifier || ' ' || coalesce(
-            regexp_replace(CAST(f.value AS VARCHAR), '\.0$', ''),
-            coalesce(regexp_replace(CAST(f.value_low AS VARCHAR), '\.0$', ''), '')
-                || '..' || coalesce(regexp_replace(CAST(f.value_high AS VARCHAR), '\.0$', ''), '')
-        ) AS claimed,
-        coalesce(regexp_replace(CAST(b.low AS VARCHAR), '\.0$', ''), '') || '..'
-            || coalesce(regexp_replace(CAST(b.high AS VARCHAR), '\.0$', ''), '') AS range
-    FROM figures AS f
-    JOIN bounded AS b ON b.figure_id = f.figure_id
-    WHERE f.figure_id IN (SELECT id_a FROM value_candidates UNION SELECT id_b FROM value_candidates)
-),
-value_conflicts AS (
-    SELECT
-        'value' AS kind,
-        a.subject AS topic,
-        a.subject || ' (' || a.unit || ')' AS topic_en,
-        a.figure_id AS claim_id_a,
-        a.source_id AS source_id_a,
-        a.attributed_to AS attributed_to_a,
-        a.claimed AS claimed_a,
-        a.range AS range_a,
-        a.quote AS quote_a,
-        a.quote_en AS quote_en_a,
-        b.figure_id AS claim_id_b,
-        b.source_id AS source_id_b,
-        b.attributed_to AS attributed_to_b,
-        b.claimed AS claimed_b,
-        b.range AS range_b,
-        b.quote AS quote_b,
-        b.quote_en AS quote_en_b,
-        a.source_id = b.source_id AS same_source,
-        CASE WHEN a.high < b.low THEN b.low - a.high ELSE a.low - b.high END AS gap,
-        a.unit AS gap_unit
-    FROM value_candidates AS p
-    JOIN shown AS a ON a.figure_id = p.id_a
-    JOIN shown AS b ON b.figure_id = p.id_b
-),
-content_pairs AS (
-    -- each claim of an event against each claim of the event it contradicts
-    SELECT e.event_id AS topic, least(x.mention_id, y.mention_id) AS id_a, greatest(x.mention_id, y.mention_id) AS id_b
-    FROM events AS e
-    JOIN mentions AS x ON x.event_id = e.event_id AND x.modality IN ('reported', 'planned', 'expected')
-    JOIN mentions AS y ON y.event_id = e.contradicts_event_id AND y.modality IN ('reported', 'planned', 'expected')
-    WHERE e.contradicts_event_id IS NOT NULL
-),
-content_conflicts AS (
-    SELECT
-        'content' AS kind,
-        p.topic,
-        e.summary_en AS topic_en,
-        a.mention_id AS claim_id_a,
-        a.source_id AS source_id_a,
-        a.attributed_to AS attributed_to_a,
-        a.event_id AS claimed_a,
-        CAST(NULL AS VARCHAR) AS range_a,
-        a.quote AS quote_a,
-        a.quote_en AS quote_en_a,
-        b.mention_id AS claim_id_b,
-        b.source_id AS source_id_b,
-        b.attributed_to AS attributed_to_b,
-        b.event_id AS claimed_b,
-        CAST(NULL AS VARCHAR) AS range_b,
-        b.quote AS quote_b,
-        b.quote_en AS quote_en_b,
-        a.source_id = b.source_id AS same_source,
-        CAST(NULL AS DOUBLE) AS gap,
-        CAST(NULL AS VARCHAR) AS gap_unit
-    FROM content_pairs AS p
-    JOIN mentions AS a ON a.mention_id = p.id_a
-    JOIN mentions AS b ON b.mention_id = p.id_b
-    JOIN events AS e ON e.event_id = p.topic
+        kind,
+        topic,
+        topic_en,
+        claims_a,
+        claim_ids_a,
+        sources_a,
+        claimed_a,
+        CASE WHEN kind = 'date'
+             THEN CAST(make_date(1970, 1, 1) + CAST(lo_a AS INTEGER) AS VARCHAR) || '..' || CAST(make_date(1970, 1, 1) + CAST(hi_a AS INTEGER) AS VARCHAR)
+             WHEN kind = 'value' THEN CASE WHEN isinf(lo_a) THEN '' ELSE regexp_replace(CAST(lo_a AS VARCHAR), '\.0$', '') END || '..'
+                  || CASE WHEN isinf(hi_a) THEN '' ELSE regexp_replace(CAST(hi_a AS VARCHAR), '\.0$', '') END
+        END AS range_a,
+        claims_b,
+        claim_ids_b,
+        sources_b,
+        claimed_b,
+        CASE WHEN kind = 'date'
+             THEN CAST(make_date(1970, 1, 1) + CAST(lo_b AS INTEGER) AS VARCHAR) || '..' || CAST(make_date(1970, 1, 1) + CAST(hi_b AS INTEGER) AS VARCHAR)
+             WHEN kind = 'value' THEN CASE WHEN isinf(lo_b) THEN '' ELSE regexp_replace(CAST(lo_b AS VARCHAR), '\.0$', '') END || '..'
+                  || CASE WHEN isinf(hi_b) THEN '' ELSE regexp_replace(CAST(hi_b AS VARCHAR), '\.0$', '') END
+        END AS range_b,
+        same_source_only,
+        gap,
+        gap_unit,
+        -- the nearest starts: side a's latest-starting claim and side b's earliest-starting one
+        CASE WHEN kind = 'date' THEN date_diff('month', make_date(1970, 1, 1) + CAST(last_lo_a AS INTEGER),
+                                               make_date(1970, 1, 1) + CAST(lo_b AS INTEGER)) END AS months,
+        CASE WHEN kind = 'date' THEN CAST(lo_b - last_lo_a AS BIGINT) END AS days
+    FROM blocks
 )
-SELECT * FROM date_conflicts
-UNION ALL
-SELECT * FROM value_conflicts
-UNION ALL
-SELECT * FROM content_conflicts
-ORDER BY kind, topic, claim_id_a, claim_id_b
+SELECT
+    kind,
+    topic,
+    topic_en,
+    claims_a,
+    claim_ids_a,
+    sources_a,
+    claimed_a,
+    range_a,
+    claims_b,
+    claim_ids_b,
+    sources_b,
+    claimed_b,
+    range_b,
+    same_source_only,
+    gap,
+    gap_unit,
+    CASE
+        WHEN kind = 'value' THEN regexp_replace(CAST(gap AS VARCHAR), '\.0$', '') || ' ' || gap_unit
+        WHEN kind = 'content' THEN NULL
+        WHEN months >= 12 AND months % 12 = 0 THEN CAST(months // 12 AS VARCHAR) || CASE WHEN months = 12 THEN ' year' ELSE ' years' END
+        WHEN months >= 12 THEN CAST(months // 12 AS VARCHAR) || CASE WHEN months < 24 THEN ' year ' ELSE ' years ' END
+                               || CAST(months % 12 AS VARCHAR) || CASE WHEN months % 12 = 1 THEN ' month' ELSE ' months' END
+        WHEN months >= 1 THEN CAST(months AS VARCHAR) || CASE WHEN months = 1 THEN ' month' ELSE ' months' END
+        ELSE CAST(days AS VARCHAR) || CASE WHEN days = 1 THEN ' day' ELSE ' days' END
+    END AS apart
+FROM pairs
+ORDER BY kind, topic, range_a, range_b

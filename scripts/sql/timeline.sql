@@ -20,7 +20,22 @@
 --   mention_count: Number of mentions of the event across all sources.
 --   source_count: Number of distinct sources that mention the event.
 --   source_ids: The sources that mention the event, comma-separated in id order.
-WITH per_event AS (
+--   origin_count: Number of independent origins among those sources: a source that rewrites another (sources.derived_from, followed to the end of the chain) counts with the one it derives from, so a report and its copy count once.
+--   origin_ids: The independent origins (the first source of each derived_from chain), comma-separated in id order.
+WITH RECURSIVE chain AS (
+    -- every source with the origin of its derived_from chain (validate keeps chains acyclic)
+    SELECT source_id, source_id AS origin_id FROM sources WHERE derived_from IS NULL
+    UNION ALL
+    SELECT s.source_id, c.origin_id FROM sources AS s JOIN chain AS c ON s.derived_from = c.source_id
+),
+origins AS (
+    SELECT m.event_id, count(DISTINCT c.origin_id) AS origin_count,
+           string_agg(DISTINCT c.origin_id, ', ' ORDER BY c.origin_id) AS origin_ids
+    FROM (SELECT DISTINCT event_id, source_id FROM mentions) AS m
+    JOIN chain AS c ON c.source_id = m.source_id
+    GROUP BY m.event_id
+),
+per_event AS (
     -- mentions counted per event and source first: the events are joined to one row each
     SELECT
         event_id,
@@ -46,8 +61,11 @@ SELECT
     e.outcome_event_id,
     coalesce(m.mention_count, 0) AS mention_count,
     coalesce(m.source_count, 0) AS source_count,
-    m.source_ids
+    m.source_ids,
+    coalesce(o.origin_count, 0) AS origin_count,
+    o.origin_ids
 FROM events AS e
 LEFT JOIN places AS p ON p.place_id = e.place_id
 LEFT JOIN per_event AS m ON m.event_id = e.event_id
+LEFT JOIN origins AS o ON o.event_id = e.event_id
 ORDER BY e.date_start NULLS LAST, e.date_end NULLS LAST, e.event_id

@@ -157,3 +157,18 @@ def test_corpus_is_substantial(t):
     """Every article carries claims: at least ten rows of mentions and figures each, on average."""
     claims = len(t["mentions"]) + len(t["figures"])
     assert t["sources"] and claims >= 10 * len(t["sources"])
+
+
+def test_every_actor_has_the_side_it_acts_for_and_how_we_know(t):
+    """Filled for every actor (the methodology's rule); side_basis is empty exactly when the side is unknown."""
+    missing = [a["actor_id"] for a in t["actors"] if not a["side"]]
+    assert missing == []
+    assert [a["actor_id"] for a in t["actors"] if (a["side_basis"] is None) != (a["side"] == "unknown")] == []
+    # an actor that belongs to or speaks for a body acts for that body's side
+    by_id = {a["actor_id"]: a for a in t["actors"]}
+    differ = [a["actor_id"] for a in t["actors"] if a["affiliation_actor_id"]
+              and by_id[a["affiliation_actor_id"]]["side"] != a["side"]]
+    assert differ == []
+    # the US side against the Iraqi side needs no recursive query: both have claims attributed
+    attributed = {m["attributed_to"] for m in t["mentions"]} | {f["attributed_to"] for f in t["figures"]}
+    assert {"united_states", "iraq"} <= {by_id[a]["side"] for a in attributed}

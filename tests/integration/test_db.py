@@ -21,8 +21,10 @@ from scripts.metadata import TABLE_ORDER
 from tests.conftest import REPO, built_copy, run_cli, snapshot
 
 DB_NAME = "iraq-coalition-withdrawal.duckdb"
-VIEWS = ["conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
+VIEWS = ["codes", "conflicting_claim_pairs", "conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
+# The newest DuckDB 1.x we test, and the oldest release that opens the file (docs name it: OLDEST_DUCKDB).
 DUCKDB1 = REPO / ".venv-duckdb1" / "bin" / "python"
+DUCKDB_OLDEST = REPO / ".venv-duckdb-oldest" / "bin" / "python"
 A, B = "outlet-a-2025-08-19", "outlet-b-2026-01-19"
 D = dt.date
 
@@ -84,17 +86,17 @@ def test_tables_and_columns_are_commented_in_the_file(built):
 def test_timeline(built):
     rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM timeline")
     assert pick(rows, "event_id", "date_start", "date_precision", "status", "place_name_en",
-                "mention_count", "source_count", "source_ids") == [
-        ("first-convoy", D(2025, 8, 18), "day", "occurred", None, 1, 1, A),
-        ("ain-al-asad-closure-plan", D(2025, 9, 15), "day", "superseded", "Ain al-Asad Air Base", 2, 2, f"{A}, {B}"),
-        ("ain-al-asad-withdrawal-completed", D(2026, 1, 16), "day", "occurred", "Ain al-Asad Air Base", 1, 1, B),
+                "mention_count", "source_count", "source_ids", "origin_count", "origin_ids") == [
+        ("first-convoy", D(2025, 8, 18), "day", "occurred", None, 1, 1, A, 1, A),
+        ("ain-al-asad-closure-plan", D(2025, 9, 15), "day", "superseded", "Ain al-Asad Air Base", 2, 2, f"{A}, {B}", 2, f"{A}, {B}"),
+        ("ain-al-asad-withdrawal-completed", D(2026, 1, 16), "day", "occurred", "Ain al-Asad Air Base", 1, 1, B, 1, B),
     ]
 
 
 def test_conflicting_claims_finds_the_ain_al_asad_dates(built):
     """outlet-a-2025-08-19-m01 says the last soldier leaves on 15 September 2025, outlet-b-2026-01-19-m02 that the last
     withdrawal was in September 2024: 350 days apart (30 Sep 2024 -> 15 Sep 2025)."""
-    rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claims")
+    rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claim_pairs")
     assert rows == [{
         "kind": "date",
         "topic": "ain-al-asad-closure-plan",
@@ -116,6 +118,21 @@ def test_conflicting_claims_finds_the_ain_al_asad_dates(built):
         "same_source": False,
         "gap": 350.0,
         "gap_unit": "day",
+    }]
+
+
+def test_conflicting_claims_has_one_row_per_disagreement(built):
+    """The same disagreement, as one row: side a is the earlier claim (September 2024, outlet B),
+    side b the later; 2024-09 against 2025-09-15 reads as a year apart."""
+    rows = view_rows(built / "build" / DB_NAME, "SELECT * FROM conflicting_claims")
+    assert rows == [{
+        "kind": "date", "topic": "ain-al-asad-closure-plan",
+        "topic_en": "Planned departure of the last US soldier from Ain al-Asad.",
+        "claims_a": 1, "claim_ids_a": "outlet-b-2026-01-19-m02", "sources_a": B, "claimed_a": "2024-09",
+        "range_a": "2024-09-01..2024-09-30",
+        "claims_b": 1, "claim_ids_b": "outlet-a-2025-08-19-m01", "sources_b": A, "claimed_b": "2025-09-15",
+        "range_b": "2025-09-15..2025-09-15",
+        "same_source_only": False, "gap": 350.0, "gap_unit": "day", "apart": "1 year",
     }]
 
 
@@ -192,8 +209,8 @@ def test_cookbook_answers_on_the_fixture(built):
     unnamed = cookbook(built, "03-unnamed-sources")
     assert pick(unnamed, "claim_id", "unnamed_source") == [
         ("outlet-a-2025-08-19-m01", "an Iraqi security source"), ("outlet-b-2026-01-19-f01", "an official"), ("outlet-b-2026-01-19-m01", "military sources")]
-    single = cookbook(built, "06-single-source-events")
-    assert pick(single, "event_id", "only_source") == [("first-convoy", A), ("ain-al-asad-withdrawal-completed", B)]
+    single = cookbook(built, "06-single-origin-events")
+    assert pick(single, "event_id", "only_origin", "source_count") == [("first-convoy", A, 1), ("ain-al-asad-withdrawal-completed", B, 1)]
     places = cookbook(built, "08-places")
     assert pick(places, "place_id", "events", "mentions", "sources", "figures") == [
         ("ain-al-asad-air-base", 2, 3, 2, 1), ("iraq", 0, 0, 0, 1)]
@@ -255,10 +272,12 @@ READER = textwrap.dedent("""
                                      "AND NOT internal AND comment IS NULL").fetchall()
         out["tables"] = con.sql("SELECT table_name, comment FROM duckdb_tables() ORDER BY 1").fetchall()
         out["rows"] = everything(con)
+        out["ar_norm"] = con.sql("SELECT ar_norm('أميركي'), ar_norm_words('والانسحاب')").fetchall()
     with duckdb.connect() as con:  # views.sql, from a working directory without data/
         con.execute("SET file_search_path = ?", [folder])
         con.execute(open(folder + "/views.sql", encoding="utf-8").read())
         out["portable"] = everything(con)
+        out["portable_ar_norm"] = con.sql("SELECT ar_norm('أميركي'), ar_norm_words('والانسحاب')").fetchall()
     print(json.dumps(out))
 """)
 
@@ -283,18 +302,24 @@ def expected_rows(built: Path) -> dict:
         return everything(con)
 
 
-def test_the_database_and_views_sql_open_in_duckdb_1(built, tmp_path):
-    if not DUCKDB1.exists():
-        pytest.fail(f"{DUCKDB1} is missing: run `make setup` to create the DuckDB 1.x client environment")
+@pytest.mark.parametrize("client", [DUCKDB1, DUCKDB_OLDEST], ids=["newest-1.x", "oldest"])
+def test_the_database_and_views_sql_open_in_duckdb_1(built, tmp_path, client):
+    from scripts.db.build import OLDEST_DUCKDB
+
+    if not client.exists():
+        pytest.fail(f"{client} is missing: run `make test` to create the DuckDB 1.x client environments")
     folder = release_folder(built, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = subprocess.run([str(DUCKDB1), "-c", READER, str(built / "build" / DB_NAME), str(folder),
+    done = subprocess.run([str(client), "-c", READER, str(built / "build" / DB_NAME), str(folder),
                            ",".join(TABLE_ORDER), ",".join(VIEWS)],
                           cwd=elsewhere, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got["version"].startswith("1.")
+    if client == DUCKDB_OLDEST:
+        assert got["version"] == OLDEST_DUCKDB
+    assert got["ar_norm"] == got["portable_ar_norm"] == [["امريكي", "انسحاب"]]
     assert got["uncommented"] == [[0]]
     assert [t[0] for t in got["tables"]] == sorted(TABLE_ORDER) and all(t[1] for t in got["tables"])
     expected = expected_rows(built)

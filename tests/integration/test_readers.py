@@ -121,3 +121,33 @@ def test_a_corrupted_frame_fails_pandera_on_the_rules_it_breaks(built):
         ("kind", messages["kind", "categories"], 0), ("latitude", messages["latitude", "maximum"], 0),
         ("name_en", messages["name_en", "required"], 1), ("place_id", messages["place_id", "pattern"], 1),
         ("name_ar", messages["name_ar", "minLength"], 1)])
+
+
+EXPECTED = {"integer": ("int64", "BIGINT", "int64"), "number": ("double", "DOUBLE", "float64")}
+
+
+@pytest.mark.parametrize("corpus", ["mini", "real"])
+def test_csv_readers_infer_the_parquet_type_of_every_numeric_column(corpus, built, request):
+    """Without a schema, DuckDB and pandas read every integer column of the CSV as the Parquet
+    file's int64 and every number column as its double, even where every value is whole."""
+    import duckdb
+    import pandas as pd
+
+    root = built if corpus == "mini" else request.getfixturevalue("real")
+    checked = []
+    for res in tables(root):
+        path = root / res["path"]
+        parquet = pq.read_schema(path.with_suffix(".parquet"))
+        sniffed = dict(duckdb.sql(f"DESCRIBE SELECT * FROM read_csv('{path}')").fetchall()[i][:2]
+                       for i in range(len(res["schema"]["fields"])))
+        frame = pd.read_csv(path)
+        for field in res["schema"]["fields"]:
+            if field["type"] not in EXPECTED or frame[field["name"]].isna().all():
+                continue
+            arrow, duck, pandas = EXPECTED[field["type"]]
+            if field["type"] == "integer" and frame[field["name"]].isna().any():
+                pandas = "float64"  # pandas has no missing value for int64; the column allows none here
+            got = (str(parquet.field(field["name"]).type), sniffed[field["name"]], str(frame[field["name"]].dtype))
+            assert got == (arrow, duck, pandas), (res["name"], field["name"], got)
+            checked.append(field["type"])
+    assert {"integer", "number"} <= set(checked)

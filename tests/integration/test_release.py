@@ -182,5 +182,87 @@ def test_data_card_says_what_how_and_cite(released):
     _, _, unpacked = released
     card = (unpacked / "README.md").read_text()
     for words in ("## Contents", "| `mentions` | 4 |", "## Known limitations", "## Cite", "sha256sum -c SHA256SUMS",
-                  "iraq-coalition-withdrawal curators (2026)"):
+                  "iraq-coalition-withdrawal project team. (2026)", "```bibtex"):
         assert words in card, words
+
+
+def test_the_codebook_describes_every_table_column_code_and_view(released):
+    from scripts.db.views import read_views
+    from scripts.metadata import codes, load_tables
+
+    _, _, unpacked = released
+    md = (unpacked / "codebook.md").read_text(encoding="utf-8")
+    page = (unpacked / "codebook.html").read_text(encoding="utf-8")
+    import html as htmllib
+
+    text = htmllib.unescape(page)
+    for name, table in load_tables().items():
+        for doc in (md, text):
+            assert f"data/{name}.csv" in doc and f"data/{name}.parquet" in doc, name
+            assert all(f"`{f['name']}`" in doc or f"<code>{f['name']}</code>" in doc for f in table.fields), name
+    for c in codes():
+        assert f"| `{c.code}` | {c.label_en.replace('|', chr(92) + '|')} | {c.label_ar} |" in md, c
+        assert f'<td dir="rtl" lang="ar">{htmllib.escape(c.label_ar)}</td>' in page, c
+    for view in ["codes", *(v.name for v in read_views())]:
+        assert f"### `{view}`" in md and f'id="view-{view}"' in page
+    assert "## Which table do I use?" in md and "conflicting_claims" in md and "ar_norm(" in md
+    assert "<script" not in page and '<html lang="en">' in page
+    from scripts.db.build import OLDEST_DUCKDB
+
+    assert f"opens in DuckDB {OLDEST_DUCKDB} and every later release" in md and f"DuckDB {OLDEST_DUCKDB}" in page
+
+
+def test_every_doc_in_the_archive_gives_paths_as_seen_from_the_unzipped_folder(released):
+    _, _, unpacked = released
+    for rel in ("README.md", "codebook.md", "codebook.html"):
+        text = (unpacked / rel).read_text(encoding="utf-8")
+        assert "build/" not in text and "make " not in text, rel
+        assert "data/mentions.csv" in text or rel == "README.md", rel
+    assert (unpacked / "data/mentions.csv").is_file() and (unpacked / "views.sql").is_file()
+
+
+def test_the_codebook_pandas_snippet_types_every_column(released, tmp_path):
+    """The loader in codebook.md, run as written from the unzipped folder: an all-empty text
+    column is text, integers are Int64, numbers Float64, dates datetimes."""
+    import re
+
+    import pandas as pd
+
+    from scripts.metadata import load_tables
+
+    _, _, unpacked = released
+    md = (unpacked / "codebook.md").read_text(encoding="utf-8")
+    snippet = re.search(r"### pandas\n.*?```python\n(.*?)```", md, re.S).group(1)
+    probe = snippet + "\nimport json as _j\nprint(_j.dumps({n: {c: str(t) for c, t in read_table(n).dtypes.items()} for n in NAMES}))\n"
+    names = list(load_tables())
+    run = subprocess.run([sys.executable, "-c", f"NAMES = {names!r}\n" + probe], cwd=unpacked, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    dtypes = json.loads(run.stdout.splitlines()[-1])
+    expected = {"string": "string", "integer": "Int64", "number": "Float64", "date": "datetime64"}
+    for name, table in load_tables().items():
+        for f in table.fields:
+            assert dtypes[name][f["name"]].startswith(expected[f["type"]]), (name, f["name"], dtypes[name][f["name"]])
+    empty = [c for c in pd.read_csv(unpacked / "data/sources.csv").columns if pd.read_csv(unpacked / "data/sources.csv")[c].isna().all()]
+    assert all(dtypes["sources"][c] == "string" for c in empty)
+
+
+def test_query_runs_from_the_unpacked_archive_with_requirements_verify_only(released):
+    _, _, unpacked = released
+    run = subprocess.run([sys.executable, "-c", ONLY_VERIFY_REQUIREMENTS, "query", "--output", "json",
+                          "SELECT count(*) AS n FROM timeline WHERE ar_norm(summary_ar) IS NOT NULL OR true"],
+                         cwd=unpacked, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)[0]["n"] > 0
+
+
+def test_the_downloads_page_offers_the_archive_views_croissant_and_citation(released):
+    from types import SimpleNamespace
+
+    from scripts.site.pages import release_files
+
+    root, zip_path, _ = released
+    files: dict = {}
+    rows = release_files(SimpleNamespace(root=root, package={"name": NAME}, version="2026.11.23"), files)
+    assert [r["path"] for r in rows] == [f"dist/{zip_path.name}", "views.sql", "croissant.json", "CITATION.cff"]
+    assert rows[0]["sha256"] == hashlib.sha256(zip_path.read_bytes()).hexdigest() and set(files) == {r["path"] for r in rows}
+    assert json.loads(files["croissant.json"])["name"] == NAME

@@ -286,7 +286,7 @@ def test_forged_bounds(built):
 def test_forged_type_in_the_csv(built):
     """A number column holding text: the CSV cannot be read with its schema."""
     path = built / "build/data/places.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",33.7856,", ",north,"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(',"33.7856",', ',"north",'), encoding="utf-8")
     _update(built, path, "bytes")
     problems = _problems(built)
     assert [p for p in problems if p.startswith("build/data/places.csv:1: cannot be read as csv with its schema")], problems

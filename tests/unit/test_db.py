@@ -128,8 +128,9 @@ def test_comment_quotes_are_escaped():
 VIEWS = views.read_views()
 
 
-def test_the_five_views_exist_and_say_what_they_answer():
-    assert [v.name for v in VIEWS] == ["conflicting_claims", "figure_claims", "plan_vs_outcome", "source_overview", "timeline"]
+def test_the_views_exist_and_say_what_they_answer():
+    assert [v.name for v in VIEWS] == ["conflicting_claim_pairs", "conflicting_claims", "figure_claims", "plan_vs_outcome",
+                                       "source_overview", "timeline"]
     for view in VIEWS:
         first = view.sql.path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("-- ") and first.endswith("?"), view.name
@@ -232,9 +233,23 @@ def test_date_conflicts_are_non_overlapping_claimed_ranges(con):
     mention(con, "m3", "e", D(2025, 9, 1), D(2025, 9, 30), source="s2")      # contains m1: no conflict
     mention(con, "m4", "e", D(2020, 1, 1), source="s2", modality="denied")    # denies: not a date claim
     got = [(r["claim_id_a"], r["claim_id_b"], r["gap"], r["same_source"], r["range_b"])
-           for r in rows(con, "SELECT * FROM conflicting_claims")]
+           for r in rows(con, "SELECT * FROM conflicting_claim_pairs")]
     assert got == [("m1", "m2", 350.0, False, "2024-09-01..2024-09-30"),
                    ("m2", "m3", 336.0, True, "2025-09-01..2025-09-30")]
+
+
+def test_one_row_per_disagreement(con):
+    """The pairs above (m1-m2, m2-m3) are one disagreement: 2024-09 against 2025-09 and 2025-09-15."""
+    base_rows(con)
+    event(con, "e", D(2025, 9, 15))
+    mention(con, "m1", "e", D(2025, 9, 15))
+    mention(con, "m2", "e", D(2024, 9, 1), D(2024, 9, 30), source="s2")
+    mention(con, "m3", "e", D(2025, 9, 1), D(2025, 9, 30), source="s2")
+    got = [(r["claims_a"], r["claim_ids_a"], r["sources_a"], r["range_a"], r["claims_b"], r["claim_ids_b"], r["sources_b"],
+            r["claimed_b"], r["range_b"], r["same_source_only"], r["gap"], r["apart"])
+           for r in rows(con, "SELECT * FROM conflicting_claims")]
+    assert got == [(1, "m2", "s2", "2024-09-01..2024-09-30", 2, "m1, m3", "s1, s2", "2025-09-01, 2025-09-15",
+                    "2025-09-01..2025-09-30", False, 336.0, "1 year")]
 
 
 def test_value_conflicts_use_an_interval_per_figure(con):
@@ -249,7 +264,7 @@ def test_value_conflicts_use_an_interval_per_figure(con):
     figure(con, "f8", value=9000, as_of=D(2015, 1, 1))                         # another time: not compared
     figure(con, "f9", value=9, subject="us_troops_in_syria")                   # another subject
     got = [(r["claim_id_a"], r["claim_id_b"], r["claimed_a"], r["claimed_b"], r["range_a"], r["range_b"], r["gap"], r["gap_unit"])
-           for r in rows(con, "SELECT * FROM conflicting_claims WHERE kind = 'value'")]
+           for r in rows(con, "SELECT * FROM conflicting_claim_pairs WHERE kind = 'value'")]
     assert got == [
         ("f4", "f5", "range 250..350", "at_least 1000", "250..350", "1000..", 650.0, "person"),
         ("f1", "f2", "exact 2500", "at_most 2000", "2500..2500", "..2000", 500.0, "person"),
