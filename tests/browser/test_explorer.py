@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 # The fixtures of test_site.py, used here too (module-scoped: this module builds its own copies).
 browser, mini_site, real_site, built = site_tests.browser, site_tests.mini_site, site_tests.real_site, site_tests.built
 
-RECIPE = "11-ain-al-asad-closure"
+RECIPE = "14-ain-al-asad-closure"
 PHONE = {"width": 390, "height": 844}
 STATE = "document.getElementById('sql-console').dataset.state"
 
