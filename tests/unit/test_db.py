@@ -283,9 +283,14 @@ def test_content_conflicts_pair_the_claims_of_two_events_that_exclude_each_other
     mention(con, "m4", "to-syria", D(2025, 9, 1), source="s2", modality="expected")
     mention(con, "m5", "elsewhere", D(2025, 9, 1))                                  # no link: never paired
     got = [(r["topic"], r["claim_id_a"], r["claimed_a"], r["claim_id_b"], r["claimed_b"], r["same_source"], r["range_a"], r["gap"])
-           for r in rows(con, "SELECT * FROM conflicting_claims WHERE kind = 'content'")]
+           for r in rows(con, "SELECT * FROM conflicting_claim_pairs WHERE kind = 'content'")]
     assert got == [("to-syria", "m1", "to-syria", "m2", "to-erbil", False, None, None),
                    ("to-syria", "m2", "to-erbil", "m4", "to-syria", True, None, None)]
+    # one disagreement: the claims of the linked event on side a, those of the event it excludes on side b
+    got = [(r["topic"], r["claim_ids_a"], r["claimed_a"], r["claim_ids_b"], r["claimed_b"], r["same_source_only"],
+            r["range_a"], r["range_b"], r["gap"], r["apart"])
+           for r in rows(con, "SELECT * FROM conflicting_claims WHERE kind = 'content'")]
+    assert got == [("to-syria", "m1, m4", "to-syria", "m2", "to-erbil", False, None, None, None, None)]
 
 
 def test_value_conflicts_respect_place_and_event_where_both_are_given(con):
