@@ -264,16 +264,19 @@ def sides_by_hand(pairs: list[dict]) -> list[tuple]:
         for s, o in (("a", "b"), ("b", "a")):
             key = (p["kind"], p["topic"], p[f"claim_id_{s}"])
             contradicts.setdefault(key, set()).add(p[f"claim_id_{o}"])
-            lo_text, hi_text = p[f"range_{s}"].split("..")
-            info[key] = (bound(p["kind"], lo_text, float("-inf")), bound(p["kind"], hi_text, float("inf")), p[f"source_id_{s}"])
+            lo_text, hi_text = (p[f"range_{s}"] or "..").split("..")  # no range: a claim of content
+            info[key] = (bound(p["kind"], lo_text, float("-inf")), bound(p["kind"], hi_text, float("inf")),
+                         p[f"source_id_{s}"], p[f"claimed_{s}"])
     side = {key: (key[0], key[1], tuple(sorted(c))) for key, c in contradicts.items()}
     blocks: dict = {}  # (side of x, side of y) -> the claims x and y of its pairs (x earlier) and the smallest gap
     for p in pairs:
         x, y = (p["kind"], p["topic"], p["claim_id_a"]), (p["kind"], p["topic"], p["claim_id_b"])
         for first, second in ((x, y), (y, x)):
-            if info[first][1] < info[second][0]:
-                xs, ys, gap = blocks.get((side[first], side[second]), (set(), set(), float("inf")))
-                blocks[(side[first], side[second])] = (xs | {first}, ys | {second}, min(gap, p["gap"]))
+            # side a: the earlier or lower claims; for content, the claims of the event that carries the link
+            if info[first][3] == p["topic"] if p["kind"] == "content" else info[first][1] < info[second][0]:
+                xs, ys, gap = blocks.get((side[first], side[second]), (set(), set(), None))
+                gaps = [g for g in (gap, p["gap"]) if g is not None]
+                blocks[(side[first], side[second])] = (xs | {first}, ys | {second}, min(gaps) if gaps else None)
 
     def described(claims):
         return ", ".join(sorted(c[2] for c in claims)), ", ".join(sorted({info[c][2] for c in claims}))
