@@ -42,6 +42,10 @@ class Limits:
 def check_read_only(sql: str) -> str:
     """The one statement in `sql`, if it only reads; else QueryRefused saying why."""
     try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError as e:  # bytes from the shell that are not UTF-8 (surrogate escapes)
+        raise QueryRefused(f"the statement is not valid UTF-8 (at character {e.start})") from None
+    try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as e:
         raise QueryFailed(f"the query does not parse: {e}") from None

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from scripts.atomic import staging_path, swap_in
 from scripts.db.schema import database_path
-from scripts.errors import Collector
+from scripts.errors import Collector, DataError, Problem
 from scripts.metadata import package_name
 from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
 from scripts.pipeline.describe import version
 from scripts.pipeline.generation import manifest, manifest_path
+from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.publish.card import data_card
 from scripts.publish.croissant import croissant
 
@@ -35,14 +36,23 @@ def archive_descriptor(root: Path, texts: bool) -> dict:
     for res in package["resources"]:
         res["path"] = res["path"].removeprefix("build/")
     if texts:
-        for s in package["sources"]:
-            data = (Path(root) / s["path"]).read_bytes()
+        for s in package.get("sources", []):
+            data = article_bytes(root, s)
             package["resources"].append({
                 "name": "article-" + Path(s["path"]).stem.replace("_", "-").lower(), "type": "file",
                 "title": s["title"], "path": s["path"], "scheme": "file", "format": "txt", "mediatype": "text/plain",
                 "encoding": "utf-8", "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data),
                 "licenses": [ARTICLE_LICENSE]})
     return package
+
+
+def article_bytes(root: Path, source: dict) -> bytes:
+    """An article text the manifest lists: a regular file inside articles/, or one message."""
+    path = source.get("path") if isinstance(source, dict) else None
+    try:
+        return read_input(Path(root), path, "articles")
+    except InputProblem as e:
+        raise DataError([Problem(e.rel, 1, e.reason, e.hint)]) from None
 
 
 def release(root: Path, texts: bool = True) -> Path:
