@@ -112,6 +112,8 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
         compare_counts(tmp_views, counts, tmp_db, spill)
         write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root, spill))
         publish(tmp_db, db, tmp_views, tmp_cookbook, build)
+    except duckdb.IOException as e:  # a full disk or a failing write inside DuckDB: one line, as OSError is
+        raise OSError(f"DuckDB could not write the database: {' '.join(str(e).split())[:400]}") from None
     finally:
         for leftover in (tmp_db, Path(f"{tmp_db}.wal"), tmp_views, tmp_cookbook, spill):
             remove(leftover)
