@@ -175,6 +175,8 @@ def where_in(doc, path) -> str:
             own = f"{section.removesuffix('s')}_id"  # mentions -> mention_id; else the first id the item names
             ids = {k: v for k, v in node.items() if k.endswith("_id") and isinstance(v, str)} if isinstance(node, dict) else {}
             ident = ids.get(own) or next(iter(ids.values()), None)
+            if ident and (len(ident) > 80 or not ident.isprintable()):  # an id that is itself the mistake
+                ident = _shown(ident)
             parts[-1:] = [f"{section}[{step + 1}]" + (f" ({ident})" if ident else "")]
         else:
             parts.append(str(step))

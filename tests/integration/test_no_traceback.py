@@ -98,7 +98,7 @@ BAD_ARGUMENTS = [
     [], ["frobnicate"], ["check", "--format", "xml"], ["build", "--partition", "month"],
     ["query", "SELECT 1", "--max-rows", "-1"], ["query", "SELECT 1", "--timeout", "0"],
     ["query", "SELECT 1", "--timeout", "inf"], ["query", "SELECT 1", "--timeout", "nan"],
-    ["query", "SELECT 1", "--memory-limit", "lots"], ["query", "SELECT 1", "--output", "xml"],
+    ["query", "SELECT 1", "--memory-limit", "lots"], ["query", "SELECT 1", "--memory-limit", "1B"], ["query", "SELECT 1", "--output", "xml"],
     ["ids", "iraq", "--limit", "-1"], ["ids", "iraq", "--limit", "x"], ["synth", "--articles", "x"],
     ["bench", "--sizes", "x"],
     *[[c, "--no-such-option"] for c in COMMANDS],
@@ -110,7 +110,7 @@ def test_bad_arguments(argv, built):
     assert_clean(*cli(*argv, *(["--root", built] if argv and argv[0] in COMMANDS[:13] else [])))
 
 
-BAD_SQL = ["", "SELEC 1", "DROP TABLE events", "SELECT 1; SELECT 2", "UPDATE EXTENSIONS", "COPY events TO 'x.csv'",
+BAD_SQL = ["", "SELEC 1", "SELECT * FROM nope", "DROP TABLE events", "SELECT 1; SELECT 2", "UPDATE EXTENSIONS", "COPY events TO 'x.csv'",
            "SELECT '\udcff'", "SELECT * FROM range(3000000000)", "SELECT * FROM read_csv('/etc/hostname')"]
 
 
@@ -331,6 +331,19 @@ def test_a_value_of_the_wrong_kind_at_every_level(rel, path, value, checked):
         assert_clean(*cli("check", "--root", checked))
     finally:
         (checked / rel).write_bytes(original)
+
+
+def test_a_huge_id_is_not_echoed(checked):
+    """A 20,000-character id: the message names the record by a shortened id, not the whole value."""
+    rel = INPUTS["places"]
+    original = (checked / rel).read_bytes()
+    try:
+        (checked / rel).write_bytes(original.replace(b"place_id: iraq\n", b"place_id: " + b"x" * 20_000 + b"\n", 1))
+        code, out, err = cli("check", "--root", checked)
+    finally:
+        (checked / rel).write_bytes(original)
+    assert_clean(code, out, err)
+    assert "20,000 characters long" in err and max(len(line) for line in err.splitlines()) < 400, err[:1000]
 
 
 # ---- build/ missing or damaged, for the commands that read it -------------------------------------
