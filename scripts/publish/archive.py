@@ -61,7 +61,7 @@ def release(root: Path, texts: bool = True) -> Path:
     name, ver = package_name(), version(root)
     problems = Collector()
     database = database_path(root)
-    for needed in (root / "build" / "data", database, root / "build" / "views.sql", root / "CITATION.cff"):
+    for needed in (root / "build" / "data", database, root / "build" / "views.sql", *(root / f for f in DOC_FILES)):
         if not needed.exists():
             problems.add(needed.relative_to(root).as_posix(), 1, "missing: run `make db` before `make package`"
                          if "build" in needed.parts else "missing: the release needs it")
