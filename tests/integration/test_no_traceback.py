@@ -347,6 +347,21 @@ def test_a_huge_id_is_not_echoed(checked):
     assert "20,000 characters long" in err and max(len(line) for line in err.splitlines()) < 400, err[:1000]
 
 
+def test_a_closest_passage_across_a_line_break_stays_on_its_line(checked):
+    """The closest passage to a quote that is not found can span a line break of the article:
+    the message shows it as \\n, so every line of the output is still path:line: or a hint."""
+    original = (checked / A).read_bytes()
+    quote = "    quote: آخر جندي سيغادر قاعدة عين الأسد يوم 15 أيلول 2025\n".encode()
+    assert quote in original
+    try:
+        (checked / A).write_bytes(original.replace(quote, b'    quote: "2025-01-01"\n', 1))
+        code, out, err = cli("check", "--root", checked)
+    finally:
+        (checked / A).write_bytes(original)
+    assert_clean(code, out, err)
+    assert "quote not found in articles/a.txt" in err and "\\n" in err, err
+
+
 # ---- build/ missing or damaged, for the commands that read it -------------------------------------
 
 READERS = {"db": [], "query": ["SELECT 1"], "docs": [], "package": [], "verify": [], "diff": ["{root}", "{root}"]}
