@@ -67,7 +67,7 @@ def manifest(root: Path) -> dict:
     """The published manifest, with paths relative to the project folder (build/data/...):
     exactly what the root datapackage.json holds when it is not stale."""
     path = manifest_path(root)
-    return as_root(read_manifest(path, path.relative_to(Path(root)).as_posix()))
+    return as_root(read_manifest(path, f"build/{path.parent.name}/{MANIFEST}"))
 
 
 def read_file(path: Path, shown: str) -> bytes:

@@ -406,6 +406,15 @@ def test_a_command_that_reads_build_when_it_is_missing_or_damaged(command, state
     assert_clean(code, out, err)
 
 
+def test_the_manifest_is_read_with_a_relative_root(built, monkeypatch):
+    """`make` runs the commands with --root . (a relative root beside an absolute generation)."""
+    from scripts.pipeline.generation import manifest
+
+    monkeypatch.chdir(built)
+    paths = [r["path"] for r in manifest(Path("."))["resources"]]
+    assert paths and all(p.startswith("build/data/") for p in paths), paths
+
+
 @pytest.mark.parametrize("command, argv", [("locate", ["articles/a.txt", "15"]), ("ids", ["iraq"]),
                                            ("preview", ["outlet-a-2025-08-19"])])
 def test_curator_tools_need_no_build(command, argv, copy):
