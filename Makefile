@@ -33,7 +33,7 @@ DB := build/.made-db
 DOCS := build/.made-docs
 PACKAGE := build/.made-package-texts$(TEXTS)
 
-.PHONY: all setup system build tables check verify db query cite docs package release validate bench test test-fast fuzz lint clean help
+.PHONY: all setup system build tables check verify db query cite docs package release validate bench test test-fast fuzz torture lint clean help
 
 all: system $(TABLES) $(DB) CITATION.cff $(PACKAGE) $(DOCS) ## set up, then build the whole package (tables, DuckDB file, docs site, release archive)
 
@@ -148,6 +148,9 @@ test-fast: $(TEST_ENV) $(NPM_ENV) ## the unit tests and the rules over the corpu
 
 fuzz: $(TEST_ENV) ## the property-based fuzz tests at length: 1,000 new examples each (HYPOTHESIS_PROFILE=long; minutes)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -n auto tests/integration/test_fuzz.py
+
+torture: $(TEST_ENV) ## SIGKILL 100 builds at random moments and run 20 pairs at once, verifying after each (build/torture/; minutes)
+	$(PY) -m benchmarks.torture --kills 100 --pairs 20
 
 clean: ## remove build/ (datapackage.json stays: it is committed)
 	rm -rf build

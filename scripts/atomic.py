@@ -15,6 +15,8 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts.faults import checkpoint
+
 LOCK = ".lock"
 
 
@@ -74,6 +76,7 @@ def build_lock(build: Path):
             raise Busy(f"another build is running in {build} (pid {holder}); wait for it to finish") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        checkpoint("locked")
         yield
     finally:
         os.close(fd)

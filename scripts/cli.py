@@ -172,6 +172,25 @@ def run_benchmark_command(name: str, argv: list[str]) -> int:
     return module.main(module.add_arguments(own).parse_args(argv))
 
 
+def count(text: str) -> int:
+    """An argument that is a whole number, 0 or more."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def seconds(text: str) -> float:
+    """An argument that is a finite number of seconds, more than 0."""
+    value = float(text)
+    if not 0 < value < 1e6:
+        raise ValueError(text)
+    return value
+
+
+count.__name__, seconds.__name__ = "count (0 or more)", "number of seconds (more than 0, finite)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m scripts", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -204,7 +223,7 @@ def parser() -> argparse.ArgumentParser:
     i = command("ids", _cmd_ids, "find places, actors, events and sources by id, English or Arabic name "
                                  "(Arabic spelling variants folded)")
     i.add_argument("word", help="an id, or words of a name or summary, in English or Arabic")
-    i.add_argument("--limit", type=int, default=30, help="show at most this many matches (default 30)")
+    i.add_argument("--limit", type=count, default=30, help="show at most this many matches (default 30)")
     pv = command("preview", _cmd_preview, "build one source's page (the article with its highlights, mentions and "
                                           "figures) into build/preview/ without publishing anything")
     pv.add_argument("source_id", help="the source to show, e.g. shafaq-2025-08-19")
@@ -219,8 +238,8 @@ def parser() -> argparse.ArgumentParser:
     q = command("query", _cmd_query, "run a read-only SQL query against the DuckDB file and print the result")
     q.add_argument("sql", help="the SQL statement")
     q.add_argument("--output", choices=["table", "csv", "json", "markdown"], default="table", help="output format")
-    q.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="refuse a result of more rows (default 10000; 0: no limit)")
-    q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="stop the query after this long (default 60)")
+    q.add_argument("--max-rows", type=count, default=10_000, metavar="N", help="refuse a result of more rows (default 10000; 0: no limit)")
+    q.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS", help="stop the query after this long (default 60)")
     q.add_argument("--memory-limit", default="2GB", metavar="SIZE", help="DuckDB's memory limit for the query (default 2GB)")
     command("cite", _cmd_cite, "write CITATION.cff and .zenodo.json from schemas/package.json and CHANGELOG.md")
     command("docs", _cmd_docs, "generate the docs pages and run mkdocs build --strict into build/site")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from scripts import arabic
 from scripts.errors import Collector, DataError
+from scripts.pipeline.generation import read_file
 from scripts.pipeline.load import annotation_files, parse_yaml
 from scripts.pipeline.locate import Article, explain_miss, find_all
 
@@ -33,11 +34,9 @@ class Match:
 
 
 def read_text(root: Path, rel: str) -> str:
-    path = Path(root) / rel
+    data = read_file(Path(root) / rel, rel)  # a regular file (a FIFO must not hang locate), or a message
     try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise DataError([_problem(rel, "no such file")]) from None
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DataError([_problem(rel, f"not valid UTF-8 at byte {e.start}")]) from None
 

@@ -99,8 +99,11 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
     """build/data/*.parquet -> build/<name>.duckdb, build/views.sql and build/cookbook/; returns the database path."""
     root, cookbook_dir, view_dir = Path(root), cookbook_dir or COOKBOOK_DIR, view_dir or VIEW_DIR
     build = root / "build"
-    data = (build / "data").resolve()  # pin one data generation even if a build swaps it meanwhile
-    if not data.is_dir():
+    try:
+        data = (build / "data").resolve(strict=True)  # pin one data generation even if a build swaps it meanwhile
+    except (OSError, RuntimeError):  # missing, dangling, or a loop of links
+        data = None
+    if data is None or not data.is_dir():
         raise DataError([Problem("build/data", 1, "no built data; run `python -m scripts build` first")])
     tables, views = load_tables(), read_views(view_dir)
     recipes = read_recipes(cookbook_dir, root)
@@ -117,6 +120,8 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
         compare_counts(tmp_views, counts, tmp_db, spill)
         write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root, spill))
         publish(tmp_db, db, tmp_views, tmp_cookbook, build)
+    except duckdb.IOException as e:  # a full disk or a failing write inside DuckDB: one line, as OSError is
+        raise OSError(f"DuckDB could not write the database: {' '.join(str(e).split())[:400]}") from None
     finally:
         for leftover in (tmp_db, Path(f"{tmp_db}.wal"), tmp_views, tmp_cookbook, spill):
             remove(leftover)

@@ -6,6 +6,7 @@ with bounded memory (`python -m scripts query`, the cookbook, the views check).
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,12 +40,26 @@ class Limits:
     memory: str = "2GB"          # DuckDB's memory_limit for the statement
 
 
+def one_line(e: Exception) -> str:
+    """DuckDB's message on one line (its suggestions and advice joined to it), followed by its
+    "LINE n:" excerpt with the caret under the place it stopped, when it gives one."""
+    lines = [line for line in str(e).splitlines() if line.strip()]
+    at = next((i for i, line in enumerate(lines) if re.match(r"LINE \d+: ", line)), len(lines))
+    text = " ".join(line.strip() for line in lines[:at])
+    text = text if len(text) <= 300 else text[:300] + "..."
+    return "\n".join([text, *lines[at:at + 2]])
+
+
 def check_read_only(sql: str) -> str:
     """The one statement in `sql`, if it only reads; else QueryRefused saying why."""
     try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError as e:  # bytes from the shell that are not UTF-8 (surrogate escapes)
+        raise QueryRefused(f"the statement is not valid UTF-8 (at character {e.start})") from None
+    try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as e:
-        raise QueryFailed(f"the query does not parse: {e}") from None
+        raise QueryFailed(f"the query does not parse: {one_line(e)}") from None
     if len(statements) != 1:
         raise QueryRefused(f"give exactly one statement (got {len(statements)})")
     try:
@@ -98,7 +113,7 @@ def query(root: Path, sql: str, output: str = "table", limits: Limits = Limits()
     try:
         con = connect_read_only(db, limits.memory)
     except duckdb.Error as e:  # e.g. a memory limit DuckDB cannot read
-        raise QueryFailed(f"cannot open the database: {e}") from None
+        raise QueryFailed(f"cannot open the database: {one_line(e)}") from None
     timer = threading.Timer(limits.seconds, lambda: (timed_out.set(), con.interrupt()))
     timer.start()
     try:
@@ -110,7 +125,7 @@ def query(root: Path, sql: str, output: str = "table", limits: Limits = Limits()
             raise QueryLimit(f"the query ran longer than {limits.seconds:g} s and was stopped (--timeout)") from None
         raise
     except duckdb.Error as e:
-        raise QueryFailed(f"the query failed: {e}") from None
+        raise QueryFailed(f"the query failed: {one_line(e)}") from None
     finally:
         timer.cancel()
         con.close()

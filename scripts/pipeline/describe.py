@@ -12,11 +12,11 @@ import json
 import re
 from pathlib import Path
 
-from scripts.errors import Collector, DataError
+from scripts.errors import Collector, DataError, Problem
 from scripts.faults import checkpoint
 from scripts.metadata import TABLE_ORDER, load_tables
 from scripts.paths import SCHEMA_DIR
-from scripts.pipeline.generation import MANIFEST, json_bytes
+from scripts.pipeline.generation import MANIFEST, json_bytes, read_file
 from scripts.pipeline.write import Staged
 
 FORMATS = {"csv": ("text/csv", ""), "parquet": ("application/vnd.apache.parquet", "-parquet")}
@@ -28,7 +28,7 @@ def version(root: Path) -> str:
     path = Path(root) / "CHANGELOG.md"
     problems = Collector()
     if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in changelog_text(root).splitlines():
             match = VERSION_LINE.match(line)
             if match:
                 return match.group(1)
@@ -44,9 +44,20 @@ def release_date(root: Path) -> dt.date | None:
         return None
 
 
+def changelog_text(root: Path) -> str:
+    """CHANGELOG.md as text (the version and the release notes come from it); DataError when
+    it is missing, not a regular file or not UTF-8."""
+    data = read_file(Path(root) / "CHANGELOG.md", "CHANGELOG.md")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError([Problem("CHANGELOG.md", data.count(b"\n", 0, e.start) + 1,
+                                 f"not valid UTF-8 at byte {e.start}")]) from None
+
+
 def changelog_entry(root: Path) -> str:
     """Text of the newest CHANGELOG.md entry (from its heading to the next one)."""
-    text = (Path(root) / "CHANGELOG.md").read_text(encoding="utf-8")
+    text = changelog_text(root)
     parts = re.split(r"^## ", text, flags=re.M)
     return next((p for p in parts[1:] if VERSION_LINE.match("## " + p)), "")
 

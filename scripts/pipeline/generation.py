@@ -16,11 +16,13 @@ between the two leaves it stale until the next build, which always rewrites it.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from scripts.atomic import remove, remove_leftovers, staging_path, swap_in
 from scripts.errors import DataError, Problem
 from scripts.faults import checkpoint
+from scripts.pipeline.inputs import kind_of
 
 MANIFEST = "datapackage.json"
 ROOT_PREFIX = "build/"   # the root manifest's paths: build/data/... instead of data/...
@@ -64,7 +66,84 @@ def as_root(package: dict) -> dict:
 def manifest(root: Path) -> dict:
     """The published manifest, with paths relative to the project folder (build/data/...):
     exactly what the root datapackage.json holds when it is not stale."""
-    return as_root(json.loads(manifest_path(root).read_text(encoding="utf-8")))
+    path = manifest_path(root)
+    return as_root(read_manifest(path, f"build/{path.parent.name}/{MANIFEST}"))
+
+
+def read_file(path: Path, shown: str) -> bytes:
+    """The bytes of a file named on the command line or found in build/: a regular file,
+    opened without blocking (a FIFO there must not hang the command); DataError otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise DataError([Problem(shown, 1, "no such file")]) from None
+    except OSError as e:
+        raise DataError([Problem(shown, 1, f"cannot be read: {e.strerror or e}")]) from None
+    try:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind:
+            raise DataError([Problem(shown, 1, f"is {kind}, not a regular file")])
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError as e:
+        raise DataError([Problem(shown, 1, f"cannot be read: {e.strerror or e}")]) from None
+    finally:
+        os.close(fd)
+
+
+def read_manifest(path: Path, shown: str | None = None) -> dict:
+    """A datapackage.json (a generation's, a release's, the committed one), checked for the
+    shape every reader relies on; DataError (`shown`:line: what is wrong) otherwise."""
+    shown = shown or str(path)
+    return parse_manifest(read_file(path, shown), shown)
+
+
+def parse_manifest(data: bytes, shown: str) -> dict:
+    try:
+        package = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise DataError([Problem(shown, data.count(b"\n", 0, e.start) + 1, f"not valid UTF-8 at byte {e.start}")]) from None
+    except ValueError as e:  # json.JSONDecodeError, or a number too long to convert
+        raise DataError([Problem(shown, getattr(e, "lineno", 1), f"not valid JSON: {getattr(e, 'msg', e)}")]) from None
+    wrong = _shape_problem(package)
+    if wrong:
+        raise DataError([Problem(shown, 1, f"not a data package this code can read: {wrong}")])
+    return package
+
+
+def _shape_problem(package) -> str | None:
+    """What keeps a parsed datapackage.json from having the shape readers index into (None: nothing)."""
+    if not isinstance(package, dict):
+        return "the top level must be a JSON object"
+    resources = package.get("resources")
+    if not isinstance(resources, list):
+        return "'resources' must be a list"
+    for i, res in enumerate(resources):
+        where = f"resources[{i}]"
+        if not isinstance(res, dict):
+            return f"{where} must be an object"
+        for key in ("name", "path"):
+            if not isinstance(res.get(key), str) or not res[key]:
+                return f"{where}.{key} must be a non-empty string"
+        parts = res["path"].split("/")
+        if res["path"].startswith("/") or "\\" in res["path"] or any(p in ("", ".", "..") for p in parts):
+            return f"{where}.path must be a relative path inside the package, without '..'"
+        for key in ("format", "type", "hash"):
+            if key in res and not isinstance(res[key], str):
+                return f"{where}.{key} must be a string"
+        for key in ("bytes", "rows"):
+            if key in res and (not isinstance(res[key], int) or isinstance(res[key], bool)):
+                return f"{where}.{key} must be an integer"
+        if res.get("type") == "table":
+            schema = res.get("schema")
+            fields = schema.get("fields") if isinstance(schema, dict) else None
+            if not isinstance(fields, list) or not all(
+                    isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in fields):
+                return f"{where}.schema must be an object whose 'fields' are objects with a string name and type"
+            key = schema.get("primaryKey", [])
+            if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
+                return f"{where}.schema.primaryKey must be a list of field names"
+    return None
 
 
 class RootManifestNotWritten(Exception):

@@ -101,9 +101,16 @@ def parse_yaml(path: Path, display: str, problems: Collector, data: bytes | None
                 f" (YAML found the problem on line {line})"
             line = at
         problems.add(display, line, f"YAML syntax error: {e.problem or e.context}", hint)
-    except yaml.YAMLError as e:  # pragma: no cover - other libyaml errors carry no mark
-        problems.add(display, 1, f"YAML error: {e}")
+    except yaml.YAMLError as e:  # a character YAML does not allow (NUL...), or an error without a mark
+        problems.add(display, *_unmarked_error(e, text))
     return None
+
+
+def _unmarked_error(e: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """(line, message) of a YAML error without a mark: one line, at the character's line if known."""
+    position = getattr(e, "position", None)  # yaml.reader.ReaderError: the offending character's index
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+    return line, f"YAML error: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
 
 
 def _alias_line(text: str, fallback: int) -> int:
@@ -168,6 +175,8 @@ def where_in(doc, path) -> str:
             own = f"{section.removesuffix('s')}_id"  # mentions -> mention_id; else the first id the item names
             ids = {k: v for k, v in node.items() if k.endswith("_id") and isinstance(v, str)} if isinstance(node, dict) else {}
             ident = ids.get(own) or next(iter(ids.values()), None)
+            if ident and (len(ident) > 80 or not ident.isprintable()):  # an id that is itself the mistake
+                ident = _shown(ident)
             parts[-1:] = [f"{section}[{step + 1}]" + (f" ({ident})" if ident else "")]
         else:
             parts.append(str(step))

@@ -154,18 +154,23 @@ EXPLAIN_CHARS = 300
 EXCERPT = 120
 
 
+def visible(text: str) -> str:
+    """Control characters as escapes (a line break as \\n), so that a message stays on its line."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
+
+
 def excerpt(text: str) -> str:
     """A passage as a message shows it: whole when short, else its start and end."""
     if len(text) <= EXCERPT:
-        return text
+        return visible(text)
     half = EXCERPT // 2
-    return f"{text[:half]} … {text[-half:]} ({len(text):,} characters)"
+    return f"{visible(text[:half])} … {visible(text[-half:])} ({len(text):,} characters)"
 
 
 def _describe(ch: str, most: int = 5) -> str:
     if not ch:
         return "nothing"
-    shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')})" for c in ch[:most])
+    shown = ", ".join(f"'{visible(c)}' (U+{ord(c):04X} {unicodedata.name(c, 'a control character')})" for c in ch[:most])
     return shown + (f" and {len(ch) - most} more characters" if len(ch) > most else "")
 
 

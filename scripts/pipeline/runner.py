@@ -346,11 +346,17 @@ def check(root: Path, use_cache: bool = True, save_cache: bool = True, save_in_b
 
 def build(root: Path, partition: str | None = None, use_cache: bool = True) -> Path:
     """check, then write the tables and datapackage.json and swap them into build/data."""
+    from scripts.atomic import remove
     from scripts.pipeline.describe import describe
     from scripts.pipeline.write import publish, write
 
     built = check(root, use_cache, save_in_background=True)
     try:  # the row cache is written meanwhile, from the same (read-only) tables
-        return publish(describe(write(built, root, partition)))
+        staged = write(built, root, partition)
+        try:
+            return publish(describe(staged))
+        except BaseException:  # a failed describe or publish leaves no scratch behind (once renamed, it is gone)
+            remove(staged.folder)
+            raise
     finally:
         built.wait_for_cache()

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from scripts.atomic import remove, staging_path, swap_in
+from scripts.atomic import remove, remove_leftovers, staging_path, swap_in
 from scripts.faults import checkpoint
 from scripts.hashing import sha256_file
 from scripts.metadata import load_tables
@@ -84,11 +84,15 @@ def write(built, root: Path, partition: str | None = None) -> Staged:
         WRITERS[fmt](out[name] if fmt == "csv" else contiguous(out[name]), path)
         return path.name, sha256_file(path)  # hashed here, while the file is in the page cache
 
-    # pyarrow and hashlib release the GIL: the files are written side by side on the available cores.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        digests = dict(pool.map(lambda f: write_one(*f), files))
-    if partition == "year":
-        write_partitioned(out, stage / "data" / "partitioned")
+    try:
+        # pyarrow and hashlib release the GIL: the files are written side by side on the available cores.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            digests = dict(pool.map(lambda f: write_one(*f), files))
+        if partition == "year":
+            write_partitioned(out, stage / "data" / "partitioned")
+    except BaseException:  # a full disk, say: the half-written folder does not stay behind
+        remove(stage)
+        raise
     return Staged(stage, out, root, digests)
 
 
@@ -174,12 +178,18 @@ def publish(staged: Staged) -> Path:
         remove(generation)  # what a killed build left under this name; never the live folder
         checkpoint("publish", generation)
         os.replace(staged.folder, generation)
-        checkpoint("swap", link)
-        if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
-            os.replace(link, build / ".data-previous")
-        new_link = staging_path(link)
-        os.symlink(f"{generation.name}/data", new_link)
-        swap_in(new_link, link)  # a symlink is replaced in one rename: readers see the old data or the new
+        try:
+            checkpoint("swap", link)
+            if link.exists() and not link.is_symlink():  # a real folder from elsewhere: keep it until the swap
+                os.replace(link, build / ".data-previous")
+            new_link = staging_path(link)
+            os.symlink(f"{generation.name}/data", new_link)
+            swap_in(new_link, link)  # a symlink is replaced in one rename: readers see the old data or the new
+        except BaseException:  # not published: the new generation and the link being made do not stay behind
+            if _live(build) != generation.name:
+                remove(generation)
+            remove_leftovers(build, ".data.tmp-*")
+            raise
     write_root_manifest(staged.root, generation)  # checkpoint "manifest" inside
     checkpoint("cleanup")
     for stale in [*build.glob(".data-*"), *build.glob(".data.tmp-*"), *build.glob(".stage-*")]:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from scripts.atomic import staging_path, swap_in
 from scripts.db.schema import database_path
-from scripts.errors import Collector
+from scripts.errors import Collector, DataError, Problem
 from scripts.metadata import package_name
 from scripts.paths import REPO, SCHEMA_DIR, SCRIPTS
 from scripts.pipeline.describe import version
 from scripts.pipeline.generation import manifest, manifest_path
+from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.publish.card import data_card
 from scripts.publish.cite import generated_files
 from scripts.publish.codebook import codebook
@@ -38,8 +39,8 @@ def archive_descriptor(root: Path, texts: bool) -> dict:
     for res in package["resources"]:
         res["path"] = res["path"].removeprefix("build/")
     if texts:
-        for s in package["sources"]:
-            data = (Path(root) / s["path"]).read_bytes()
+        for s in package.get("sources", []):
+            data = article_bytes(root, s)
             package["resources"].append({
                 "name": "article-" + Path(s["path"]).stem.replace("_", "-").lower(), "type": "file",
                 "title": s["title"], "path": s["path"], "scheme": "file", "format": "txt", "mediatype": "text/plain",
@@ -48,13 +49,22 @@ def archive_descriptor(root: Path, texts: bool) -> dict:
     return package
 
 
+def article_bytes(root: Path, source: dict) -> bytes:
+    """An article text the manifest lists: a regular file inside articles/, or one message."""
+    path = source.get("path") if isinstance(source, dict) else None
+    try:
+        return read_input(Path(root), path, "articles")
+    except InputProblem as e:
+        raise DataError([Problem(e.rel, 1, e.reason, e.hint)]) from None
+
+
 def release(root: Path, texts: bool = True) -> Path:
     """build/dist/<name>-<version>[-notexts].zip: deterministic, verifiable, citable."""
     root = Path(root)
     name, ver = package_name(), version(root)
     problems = Collector()
     database = database_path(root)
-    for needed in (root / "build" / "data", database, root / "build" / "views.sql"):
+    for needed in (root / "build" / "data", database, root / "build" / "views.sql", *(root / f for f in DOC_FILES)):
         if not needed.exists():
             problems.add(needed.relative_to(root).as_posix(), 1, "missing: run `make db` before `make package`"
                          if "build" in needed.parts else "missing: the release needs it")

@@ -5,15 +5,16 @@ changes a primary key, is breaking. Adding a column is not.
 """
 from __future__ import annotations
 
-import json
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scripts.pipeline.generation import MANIFEST, generation, manifest
+from scripts.errors import DataError, Problem
+from scripts.pipeline.generation import MANIFEST, generation, manifest, parse_manifest, read_manifest
 
 
 @dataclass
@@ -28,9 +29,14 @@ def open_release(path: Path, scratch: Path) -> Path:
     """The datapackage.json of a zip, an unpacked archive folder or a project folder."""
     path = Path(path)
     if path.is_file() and path.suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(scratch)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(scratch)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as e:
+            raise DataError([Problem(str(path), 1, f"not a readable zip archive: {e}")]) from None
         found = sorted(scratch.rglob("datapackage.json"))
+        if not found:
+            raise DataError([Problem(str(path), 1, "the archive holds no datapackage.json")])
         return found[0]
     if path.is_dir():  # a project folder's published generation (pipeline/generation.py), or an unpacked archive
         folder = generation(path)
@@ -39,13 +45,17 @@ def open_release(path: Path, scratch: Path) -> Path:
 
 
 def load_release(descriptor: Path) -> tuple[dict, dict]:
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    package = read_manifest(descriptor)
     tables = {}
     for res in package["resources"]:
-        if res.get("format") == "parquet":
+        if res.get("format") == "parquet" and res.get("type") == "table":
             name = res["name"].removesuffix("-parquet")
             path = descriptor.parent / res["path"]
-            tables[name] = (res["schema"], pq.read_table(path) if path.is_file() else None)
+            try:
+                tables[name] = (res["schema"], pq.read_table(path) if path.is_file() else None)
+            except (pa.ArrowException, OSError) as e:
+                first = str(e).splitlines()[0] if str(e) else type(e).__name__
+                raise DataError([Problem(str(path), 1, f"cannot be read as Parquet: {first}")]) from None
     return package, tables
 
 
@@ -89,7 +99,7 @@ def diff_tables(old_tables: dict, new_tables: dict) -> dict[str, TableDiff]:
 def _by_key(table, key):
     if table is None:
         return {}
-    return {tuple(str(row[k]) for k in key): row for row in table.to_pylist()}
+    return {tuple(str(row.get(k)) for k in key): row for row in table.to_pylist()}
 
 
 def diff(old: Path, new: Path) -> dict[str, TableDiff]:
@@ -126,8 +136,9 @@ def unannounced_breaking_changes(root: Path, previous: Path | None = None) -> li
         return []
     if previous is not None:
         return breaking(diff(previous, root))
-    shown = subprocess.run(["git", "-C", str(root), "show", "HEAD:datapackage.json"], capture_output=True, text=True)
-    old = json.loads(shown.stdout) if shown.returncode == 0 else {"resources": []}
+    shown = subprocess.run(["git", "-C", str(root), "show", "HEAD:datapackage.json"], capture_output=True)
+    old = parse_manifest(shown.stdout, "datapackage.json (as committed)") if shown.returncode == 0 \
+        else {"resources": []}
     schemas = lambda package: {r["name"].removesuffix("-parquet"): (r["schema"], None)  # noqa: E731
                                for r in package["resources"] if r.get("format") == "parquet"}
     new = manifest(root)

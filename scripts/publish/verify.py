@@ -21,7 +21,6 @@ unpacked release archive alike: resource paths are relative to the descriptor.
 from __future__ import annotations
 
 import csv
-import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import pyarrow.parquet as pq
 from scripts.errors import Collector
 from scripts.hashing import sha256_file
 from scripts.metadata import Table, load_tables
+from scripts.pipeline.generation import read_manifest
 from scripts.publish import verify_rows
 from scripts.publish.verify_rows import Quotes, References, Rows, rebatched
 
@@ -278,6 +278,20 @@ def check_resource_set(package: dict, base: Path, label: str, problems: Collecto
                 problems.add(path.relative_to(base).as_posix(), 1, "a data file that datapackage.json does not describe")
 
 
+def contract_tables(resources: list[dict]) -> list[dict]:
+    """The table resources whose rows verify reads, each with the Table Schema of the contract
+    (schemas/): a schema in the descriptor that differs is reported by check_resource_set, and
+    rows are never read with it; a table outside the schema set is reported there too, not read."""
+    from scripts.pipeline.describe import FORMATS, table_schema
+
+    wanted = {name + suffix: (name, fmt) for name in load_tables() for fmt, (_, suffix) in FORMATS.items()}
+    out = []
+    for res in resources:
+        if res.get("type") == "table" and res["name"] in wanted and res.get("format") == wanted[res["name"]][1]:
+            out.append({**res, "schema": table_schema(*wanted[res["name"]])})
+    return out
+
+
 def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = True) -> tuple[list[str], int]:
     """Check every resource; raise DataError naming each tampered or missing file.
 
@@ -287,11 +301,7 @@ def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = T
     descriptor_path = Path(descriptor_path)
     base = descriptor_path.parent
     problems = Collector()
-    try:
-        package = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        problems.add(str(descriptor_path), 1, f"cannot read the descriptor: {e}")
-        problems.raise_if_any()
+    package = read_manifest(descriptor_path)  # the shape every step below relies on, or one message
     check_resource_set(package, base, descriptor_path.name, problems)
     resources = package.get("resources", [])
     checked = []
@@ -301,7 +311,7 @@ def verify(descriptor_path: Path, articles: Path | None = None, quotes: bool = T
     # The tables in the schema set's order, so that referenced tables (and sources, for the
     # quotes) are read before the tables that refer to them; both copies of a table together.
     order = list(load_tables())
-    tables = [r for r in resources if r.get("type") == "table"]
+    tables = contract_tables(resources)
     names = sorted(dict.fromkeys(r["name"].removesuffix("-parquet") for r in tables),
                    key=lambda n: order.index(n) if n in order else len(order))
     schemas: dict[str, dict] = {}  # per table, the schema of the copy read first (CSV, else Parquet)

@@ -17,9 +17,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import yaml
 
-from scripts.errors import Collector, DataError
+from scripts.errors import Collector, DataError, Problem
 from scripts.metadata import Table, load_tables
 from scripts.paths import REPO, VIEW_DIR
+from scripts.pipeline.describe import changelog_text
 from scripts.pipeline.generation import manifest
 
 HANDWRITTEN = REPO / "docs"
@@ -167,7 +168,12 @@ def _fetch(con, sql: str) -> list[dict]:
 def read_views(db: Path) -> tuple[dict[str, list[dict]], dict[str, int], Conflicts]:
     import duckdb
 
-    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as e:  # not a DuckDB file (or one of another version)
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DataError([Problem(f"build/{db.name}", 1, f"cannot be opened: {first}; run `python -m scripts db` "
+                                                        "(make db) again")]) from None
     try:
         names = [r["view_name"] for r in _fetch(con, "SELECT view_name FROM duckdb_views() "
                                                      "WHERE NOT internal AND schema_name = 'main' ORDER BY view_name")]
@@ -247,9 +253,9 @@ def load_site(root: Path) -> Site:
     schemas = load_tables()
     try:  # the published generation's manifest, which always agrees with build/data (pipeline/generation.py)
         package = manifest(root)
-    except DataError:
+    except DataError as e:  # not built, or a manifest that is not one
         package = None
-        problems.add("datapackage.json", 1, "missing: run `python -m scripts build` (make build) first")
+        problems.problems.extend(e.problems)
     tables = read_tables(root, schemas, problems)
     from scripts.db.schema import database_path
 
@@ -267,7 +273,7 @@ def load_site(root: Path) -> Site:
         views=views, view_counts=view_counts, conflicts=conflicts,
         view_sql={p.stem: p.read_text(encoding="utf-8") for p in sorted(VIEW_DIR.glob("*.sql"))},
         cookbook=cookbook, articles=articles, database=db,
-        changelog=changelog.read_text(encoding="utf-8") if changelog.is_file() else None,
+        changelog=changelog_text(root) if changelog.is_file() else None,
         citation=citation, citation_text=citation_text,
         handwritten={p.name: p.read_text(encoding="utf-8") for p in sorted(HANDWRITTEN.glob("*.md"))},
     )

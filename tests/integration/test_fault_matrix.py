@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from scripts.pipeline.generation import as_root, generation, manifest_path
-from tests.conftest import REPO, built_copy, run_cli
+from tests.conftest import REPO, built_copy, run_cli, snapshot
 
 KILL_POINTS = ("tables", "write", "describe", "publish", "swap", "manifest", "cleanup")
 ENOSPC_POINTS = ("write", "describe", "publish", "swap", "manifest")
@@ -91,15 +91,17 @@ def test_a_full_disk_at_any_step_is_one_line_and_leaves_a_verifiable_dataset(poi
     old, new = before_and_after
     root = built_copy(tmp_path / "mini", "build")
     change(root)
+    before = snapshot(root)
     result = run_build(root, SCRIPTS_ENOSPC_AT=point)
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: No space left on device: "), result.stderr
     if point == "manifest":  # after the commit point: the data is out, the root manifest is not
         assert "build/data was published, but the datapackage.json at the project root is stale" in lines[0]
         assert_sound(root, [new])
-    else:
+    else:  # nothing left behind either: no staging folder, no generation it did not switch to
         assert lines[0].endswith("nothing was published")
         assert_sound(root, [old])
+        assert snapshot(root) == before
     assert_repaired(root)
 
 
