@@ -55,10 +55,10 @@ MINI = REPO / "tests" / "fixtures" / "mini"
 LOCATED = re.compile(r"^[^\s:][^:\n]*:\d+: \S")
 SQL_CONTEXT = re.compile(r"^LINE \d+: ")
 COMMANDS = ["check", "build", "verify", "new-source", "locate", "ids", "preview", "db", "query", "docs", "package",
-            "release", "diff", "synth", "bench"]
+            "release", "diff", "synth", "bench", "agreement", "cite"]
 NEEDS = {"ids": ["iraq"], "preview": ["outlet-a-2025-08-19"], "query": ["SELECT 1"], "locate": ["articles/a.txt", "15"],
          "new-source": ["articles/a.txt"]}
-ROOTED = ["check", "build", "verify", "db", "docs", "package", "release", "ids", "preview", "query", "locate", "new-source"]
+ROOTED = ["cite", "check", "build", "verify", "db", "docs", "package", "release", "ids", "preview", "query", "locate", "new-source"]
 SOURCE = "annotations/sources/outlet-a-2025-08-19.yaml"
 FILES = ["annotations/places.yaml", "annotations/actors.yaml", "annotations/events.yaml", SOURCE, "articles/a.txt",
          "CHANGELOG.md"]

@@ -94,7 +94,7 @@ def copy(copy_of_built):
 # ---- every command with bad arguments ------------------------------------------------------
 
 COMMANDS = ["check", "build", "verify", "new-source", "locate", "ids", "preview", "db", "query", "docs", "package",
-            "release", "diff", "synth", "bench"]
+            "release", "diff", "synth", "bench", "agreement", "cite"]
 BAD_ARGUMENTS = [
     [], ["frobnicate"], ["check", "--format", "xml"], ["build", "--partition", "month"],
     ["query", "SELECT 1", "--max-rows", "-1"], ["query", "SELECT 1", "--timeout", "0"],
@@ -102,6 +102,7 @@ BAD_ARGUMENTS = [
     ["query", "SELECT 1", "--memory-limit", "lots"], ["query", "SELECT 1", "--memory-limit", "1B"], ["query", "SELECT 1", "--output", "xml"],
     ["ids", "iraq", "--limit", "-1"], ["ids", "iraq", "--limit", "x"], ["synth", "--articles", "x"],
     ["bench", "--sizes", "x"],
+    ["agreement", "no-such-a", "no-such-b"], ["agreement", "tests", "tests/fixtures"], ["cite", "--root", "no-such-folder"],
     *[[c, "--no-such-option"] for c in COMMANDS],
 ]
 
