@@ -1,11 +1,13 @@
 """Shared fixtures: a fresh copy of the small fixture corpus per test."""
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -87,10 +89,20 @@ def real(tmp_path_factory) -> Path:
 
 
 
+_BUILT: dict[tuple[str, ...], Path] = {}
+
+
 def built_copy(target: Path, *commands: str) -> Path:
-    """A copy of the fixture corpus at target, with each `python -m scripts` command run on it."""
-    shutil.copytree(MINI, target)
-    for command in commands:
-        code, out, err = run_cli(command, "--root", target)
-        assert code == 0, f"{command}: {err}{out}"
+    """A copy of the fixture corpus at target, with each `python -m scripts` command run on it.
+    The commands run once per test process; each caller gets a copy of that result (links kept:
+    build/data is a relative symlink), so a test that changes its copy changes nothing else."""
+    if commands not in _BUILT:
+        template = Path(tempfile.mkdtemp(prefix="built-")) / "mini"
+        atexit.register(shutil.rmtree, template.parent, True)
+        shutil.copytree(MINI, template)
+        for command in commands:
+            code, out, err = run_cli(command, "--root", template)
+            assert code == 0, f"{command}: {err}{out}"
+        _BUILT[commands] = template
+    shutil.copytree(_BUILT[commands], target, symlinks=True)
     return target

@@ -11,8 +11,10 @@ the repository.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
+import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -89,25 +91,48 @@ def build_site(root: Path):
     build_docs(root)
 
 
-@pytest.fixture(scope="module")
-def mini_site(tmp_path_factory) -> Built:
-    root = tmp_path_factory.mktemp("site") / "mini"
+def shared_copy(tmp_path_factory, name: str, fill) -> Path:
+    """A copy built once per test run and shared by this module and test_explorer.py, whichever
+    pytest-xdist worker runs them: the first to take the lock fills and builds it, the others
+    wait and reuse it (the tests only read the site; each writes its own screenshots)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers
+    root, done = base / f"shared-site-{name}", base / f"shared-site-{name}.built"
+    with open(base / f"shared-site-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)  # a worker that died half-way
+            fill(root)
+            build_site(root)
+            done.touch()
+    return root
+
+
+def fill_mini(root: Path):
     shutil.copytree(MINI, root)
-    build_site(root)
-    return Built("mini", root, root / "build" / "screenshots")
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Built:
-    """The repository's corpus, built in a copy."""
-    root = tmp_path_factory.mktemp("site") / "repo"
+def fill_real(root: Path):
+    """The repository's corpus, in a copy."""
     root.mkdir()
     for name in ("articles", "annotations"):
         shutil.copytree(REPO / name, root / name)
     for name in ("CHANGELOG.md", "CITATION.cff"):
         if (REPO / name).is_file():
             shutil.copy(REPO / name, root / name)
-    build_site(root)
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory) -> Built:
+    root = shared_copy(tmp_path_factory, "mini", fill_mini)
+    return Built("mini", root, root / "build" / "screenshots")
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Built:
+    """The repository's corpus, built in a copy."""
+    root = shared_copy(tmp_path_factory, "repo", fill_real)
     return Built("repository", root, root / "build" / "screenshots")
 
 
