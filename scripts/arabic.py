@@ -74,7 +74,7 @@ def matches(query: str, text: str) -> bool:
 # A run of Arabic in mixed text: from an Arabic letter to an Arabic letter; spaces, digits and
 # punctuation between Arabic letters belong to the run (for dir="rtl" lang="ar" markup).
 ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
-_ARABIC_RUN = re.compile(f"[{ARABIC_LETTERS}]+(?:[\\s\\d.,:;!?'\"()\\[\\]«»“”/\\-–—]*[{ARABIC_LETTERS}]+)*")
+ARABIC_RUN = re.compile(f"[{ARABIC_LETTERS}]+(?:[\\s\\d.,:;!?'\"()\\[\\]«»“”/\\-–—]*[{ARABIC_LETTERS}]+)*")
 
 
 def arabic_runs(text) -> list[tuple[str, str]]:
@@ -82,7 +82,7 @@ def arabic_runs(text) -> list[tuple[str, str]]:
     if text is None:
         return []
     text, pairs, last = str(text), [], 0
-    for match in _ARABIC_RUN.finditer(text):
+    for match in ARABIC_RUN.finditer(text):
         pairs.append((text[last:match.start()], match.group(0)))
         last = match.end()
     return [*pairs, (text[last:], "")]

@@ -22,8 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from scripts.arabic import fold, without_article
-from scripts.site.html import ARABIC_LETTER, ARABIC_RUN
+from scripts.arabic import ARABIC_LETTERS, ARABIC_RUN, fold, without_article
 
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
@@ -72,7 +71,7 @@ def on_page_content(html, page, **kwargs):
     return html
 
 
-ARABIC_WORD = re.compile(f"(?:(?![،؛؟])[{ARABIC_LETTER}])+")  # Arabic punctuation ends a word
+ARABIC_WORD = re.compile(f"(?:(?![،؛؟])[{ARABIC_LETTERS}])+")  # Arabic punctuation ends a word
 
 
 def spelling_variants(docs: list[dict]) -> list[str]:

@@ -29,11 +29,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
-# A run of Arabic: starts and ends with an Arabic letter; spaces, digits and punctuation
-# between Arabic letters belong to the run.
-ARABIC_RUN = re.compile(
-    f"[{ARABIC_LETTER}]+(?:[\\s\\d.,:;!?'\"()\\[\\]«»“”/\\-–—]*[{ARABIC_LETTER}]+)*")
+from scripts.arabic import arabic_runs
+
 # Characters Python-Markdown would read as syntax in running text.
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 # An id given to a Markdown heading ({#id}): only characters that cannot end the attribute list.
@@ -63,17 +60,6 @@ def md_escape(text) -> str:
     """The Markdown escaper: a backslash before every character Markdown would read as syntax
     (backslash first, as html.escape leaves it alone). HTML escaping follows when printed."""
     return MARKDOWN_SYNTAX.sub(r"\\\1", str(text))
-
-
-def arabic_runs(text) -> list[tuple[str, str]]:
-    """Text cut into (plain, Arabic run) pairs; the last run is empty. No HTML: templates mark up."""
-    if text is None:
-        return []
-    text, pairs, last = str(text), [], 0
-    for match in ARABIC_RUN.finditer(text):
-        pairs.append((text[last:match.start()], match.group(0)))
-        last = match.end()
-    return [*pairs, (text[last:], "")]
 
 
 # ---------------------------------------------------------------------------- filters marked safe
