@@ -218,18 +218,9 @@ SIDEWAYS_JS = "() => document.scrollingElement.scrollWidth - document.scrollingE
 
 
 def phone_context(browser, external: list[str]):
-    """Like test_site.offline_context (every request off the machine refused and recorded), 390×844."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
-
-    def guard(route):
-        if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context
+    """test_site.offline_context (every request off the machine refused and recorded) at 390×844."""
+    return site_tests.offline_context(browser, external, viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                                      has_touch=True)
 
 
 def test_timeline_text_is_readable_on_a_phone(browser, real_site: Built):

@@ -150,9 +150,10 @@ def is_local(url: str, server: str | None = None) -> bool:
     return url.startswith(("file://", "data:", "blob:", "about:")) or bool(server and url.startswith(server))
 
 
-def offline_context(browser, external: list[str], server: str | None = None):
-    """A browser context in which every request off the machine is recorded and refused."""
-    context = browser.new_context(viewport=VIEWPORT)
+def offline_context(browser, external: list[str], server: str | None = None, **options):
+    """A browser context in which every request off the machine is recorded and refused
+    (options: Playwright's new_context options, the desktop viewport by default)."""
+    context = browser.new_context(**{"viewport": VIEWPORT, **options})
 
     def guard(route):
         if is_local(route.request.url, server):
