@@ -213,6 +213,8 @@ def _schema_problems(doc, validator, display, problems: Collector, reported: set
         if error.validator == "type" and error.validator_value == "string" and not isinstance(error.instance, (dict, list)):
             hint = "quote the value: dates and ids are strings, e.g. \"2025\"" if error.instance is not None else \
                 "leave the field out instead of writing it empty"
+        elif error.validator == "pattern" and str(path[-1] if path else "").endswith("_lines"):
+            hint = error.schema.get("description", "")  # a field of its own form says it in its description
         elif error.validator == "pattern":
             hint = "ids are lowercase kebab-case: a-z, 0-9 and single hyphens (no spaces, '/', '..' or capitals)"
         elif error.validator == "type" and error.validator_value == "integer" and isinstance(error.instance, float):

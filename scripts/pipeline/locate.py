@@ -79,6 +79,59 @@ def occurrences(text: str, quotes: list[str]) -> dict[str, list[int]]:
     return found
 
 
+def line_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of an article: lines end at a newline, and the empty "line"
+    after a final newline is not one. The site numbers lines the same way (site/article.py)."""
+    bounds, start = [], 0
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    for line in lines:
+        bounds.append((start, start + len(line)))
+        start += len(line) + 1
+    return bounds
+
+
+def furniture_numbers(value: str) -> list[int]:
+    """The line numbers of a furniture_lines value ("1,3,35-49"; its form is checked by the
+    annotation schema), or ValueError if its ranges do not ascend."""
+    numbers: list[int] = []
+    for part in value.split(","):
+        first, _, last = part.partition("-")
+        low, high = int(first), int(last or first)
+        if high < low or (numbers and low <= numbers[-1]):
+            raise ValueError(f"'{part}' does not follow the lines before it in ascending order")
+        numbers.extend(range(low, high + 1))
+    return numbers
+
+
+def check_furniture(doc: Record, article: Article, spans: dict[int, tuple[int, int]], problems: Collector):
+    """furniture_lines name lines of the article, and no claim (mention, figure) is quoted from them:
+    page furniture is not content. Names and citations may point into it (a breadcrumb names the outlet)."""
+    source = doc["source"]
+    line = source.line_of("furniture_lines")
+    try:
+        numbers = furniture_numbers(source["furniture_lines"])
+    except ValueError as e:
+        problems.add(source.path, line, f"furniture_lines: {e}", "write line numbers and ranges in order, e.g. \"1,3,35-49\"")
+        return
+    bounds = line_bounds(article.text)
+    beyond = [n for n in numbers if n > len(bounds)]
+    if beyond:
+        problems.add(source.path, line, f"furniture_lines: line {beyond[0]} is past the end of {article.path} "
+                     f"({len(bounds)} lines)")
+        return
+    furniture = [bounds[n - 1] for n in numbers]
+    for section in ("mentions", "figures"):
+        for record in doc.get(section) or []:
+            span = spans.get(id(record))
+            hit = span and next((n for n, (a, b) in zip(numbers, furniture) if span[0] <= b and a < span[1]), None)
+            if hit:
+                problems.add(record.path, record.line_of("quote"), f"the quote lies in line {hit}, which furniture_lines "
+                             "marks as page furniture: a claim is quoted from the article's text",
+                             "quote the claim where the article's text states it, or correct furniture_lines")
+
+
 def locate(doc: Record, root: Path, problems: Collector) -> tuple[Article | None, dict[int, tuple[int, int]]]:
     """The article of one source file, and the (start, end) of each quote by id() of its record
     (not by line: flow-style YAML can put two records on one line)."""
@@ -97,6 +150,8 @@ def locate(doc: Record, root: Path, problems: Collector) -> tuple[Article | None
             span = locate_quote(article, record, problems, starts)
             if span:
                 spans[id(record)] = span
+        if isinstance(source.get("furniture_lines"), str):
+            check_furniture(doc, article, spans, problems)
     return article, spans
 
 

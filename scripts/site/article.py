@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scripts.pipeline.locate import furniture_numbers, line_bounds
 from scripts.site.html import fragment
 
 KIND_ORDER = {"line": 0, "mention": 1, "figure": 2, "citation": 3}
@@ -42,21 +43,16 @@ class Span:
 
 
 def line_spans(text: str) -> list[Span]:
-    """One span per line; the empty "line" after a final newline is not one."""
-    spans, start = [], 0
-    lines = text.split("\n")
-    if len(lines) > 1 and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
-        spans.append(Span(start, start + len(line), "line", str(number)))
-        start += len(line) + 1
-    return spans
+    """One span per line, numbered as the build numbers them (locate.line_bounds)."""
+    return [Span(start, end, "line", str(number)) for number, (start, end) in enumerate(line_bounds(text), start=1)]
 
 
-def article_html(text: str, quotes: list[Span]):
-    """The article as `<div class="article">` of line spans with nested <mark> highlights."""
+def article_html(text: str, quotes: list[Span], furniture_lines: str | None = None):
+    """The article as `<div class="article">` of line spans with nested <mark> highlights; the
+    lines the curator marked as page furniture carry the class `furniture`."""
     writer = _Writer(text, line_spans(text), sorted(quotes, key=lambda s: s.key))
-    return fragment("article.html", tokens=mark_nontext(writer.tokens()))
+    furniture = {str(n) for n in furniture_numbers(furniture_lines)} if furniture_lines else set()
+    return fragment("article.html", tokens=mark_nontext(writer.tokens()), furniture=furniture)
 
 
 def nontext(text: str) -> list[str]:

@@ -57,7 +57,7 @@ def source_detail(site: Site, s: dict) -> Page:
         figure_text=functools.partial(figure_text, units=site.unit_words()), s=s, claims=claims,
         counts={k: sum(1 for c in claims if c[0] == k) for k in CLAIM_PREFIX},
         derived_by=sorted(r["source_id"] for r in site.by("sources", "derived_from").get(s["source_id"], [])),
-        cited=sorted(relations.items()), article=article_html(site.articles[s["source_id"]], spans),
+        cited=sorted(relations.items()), article=article_html(site.articles[s["source_id"]], spans, s.get("furniture_lines")),
         nontext=nontext(site.articles[s["source_id"]])))
 
 

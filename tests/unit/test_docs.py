@@ -320,6 +320,17 @@ def test_crossing_and_nested_quotes_give_well_nested_html():
     assert out.count('href="#ann-') == 4 and "q&lt;r&gt;</mark>" in out and "<r>" not in out
 
 
+def test_furniture_lines_are_set_apart_and_keep_their_text():
+    text = "TOP\nخبر\n\nشارك"
+    out = article_html(text, [Span(4, 7, "mention", "m1", "M1")], "1,3-4")
+    dom = xml.dom.minidom.parseString(out)
+    lines = {s.getAttribute("data-line"): s for s in dom.getElementsByTagName("span") if "line" in s.getAttribute("class").split()}
+    furniture = sorted(n for n, s in lines.items() if "furniture" in s.getAttribute("class").split())
+    assert furniture == ["1", "3", "4"] and lines["1"].getAttribute("title").startswith("Page furniture")
+    assert [lines[n].firstChild.data for n in ("1", "4")] == ["TOP", "شارك"]  # the text as it is, only set apart
+    assert "furniture" not in article_html(text, [])  # no furniture_lines: no line is marked
+
+
 def test_arabic_in_hand_written_html_is_wrapped():
     html = '<p>as \'منتصف ايلول\' then <span lang="ar" dir="rtl">عين</span> <script>"عين"</script></p>'
     assert wrap_arabic(html) == ('<p>as \'<span dir="rtl" lang="ar">منتصف ايلول</span>\' then '

@@ -78,3 +78,48 @@ def test_one_pass_finds_what_a_scan_per_quote_finds(real):
     text = "العراق والعراق، العراقيون ببغداد"
     quotes = ["العراق", "عراق", "ال", "بغداد", "غائب", "ب"]
     assert occurrences(text, quotes) == {q: scan(text, q) for q in quotes}
+
+
+# ---------------------------------------------------------------------------- page furniture
+
+def test_lines_are_numbered_as_the_site_shows_them():
+    from scripts.pipeline.locate import line_bounds
+
+    text = "أ\nبب\n\nد\n"
+    assert [text[a:b] for a, b in line_bounds(text)] == ["أ", "بب", "", "د"]  # no line after the final newline
+    assert line_bounds("") == [(0, 0)]
+
+
+def test_furniture_numbers_expand_ranges_and_refuse_disorder():
+    import pytest
+
+    from scripts.pipeline.locate import furniture_numbers
+
+    assert furniture_numbers("1,3,5-7") == [1, 3, 5, 6, 7]
+    for bad in ("3,1", "5-3", "1-4,4"):
+        with pytest.raises(ValueError):
+            furniture_numbers(bad)
+
+
+def with_furniture(mini, value):
+    """check on the fixture with furniture_lines added before article_path (a line above every quote)."""
+    from tests.conftest import MINI, run_cli
+
+    path = mini / "annotations/sources/outlet-a-2025-08-19.yaml"
+    text = (MINI / "annotations/sources/outlet-a-2025-08-19.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("  article_path:", f'  furniture_lines: "{value}"\n  article_path:', 1), encoding="utf-8")
+    line = 1 + path.read_text(encoding="utf-8").splitlines().index(f'  furniture_lines: "{value}"')
+    return run_cli("check", "--root", mini), line
+
+
+def test_a_claim_quoted_from_page_furniture_is_an_error_at_its_quote(mini):
+    (code, out, err), _ = with_furniture(mini, "3")  # line 3 of a.txt holds the convoy mention's quote
+    assert code == 1  # the quote's line 24, one lower for the added field
+    assert "outlet-a-2025-08-19.yaml:25: the quote lies in line 3, which furniture_lines marks as page furniture" in err
+
+
+def test_furniture_lines_past_the_end_or_out_of_order_are_errors_at_the_field(mini):
+    (code, out, err), line = with_furniture(mini, "4-9")
+    assert code == 1 and f"outlet-a-2025-08-19.yaml:{line}: furniture_lines: line 4 is past the end of articles/a.txt (3 lines)" in err
+    (code, out, err), line = with_furniture(mini, "3,2")
+    assert code == 1 and f"outlet-a-2025-08-19.yaml:{line}: furniture_lines: '2' does not follow" in err
