@@ -99,10 +99,14 @@ def join_html(items, separator: str = "") -> Markup:
 # ---------------------------------------------------------------------------- values
 
 def human_date(edtf) -> str:
-    """'2025-09-15' -> '15 September 2025'; intervals joined by an en dash; other forms as given."""
+    """'2025-09-15' -> '15 September 2025'; intervals joined by an en dash; sets of candidate days
+    ('[2025-08-23,2025-08-30]' -> '23 or 30 August 2025'); other forms as given."""
     if not edtf:
         return ""
-    parts = str(edtf).split("/")
+    text = str(edtf)
+    if text[:1] in "[{" and text[-1:] in "]}":
+        return _human_set(text) or text
+    parts = text.split("/")
     if len(parts) > 2:
         return str(edtf)
     shown = [_human_part(p) for p in parts]
@@ -111,6 +115,24 @@ def human_date(edtf) -> str:
     if len(shown) == 2 and "T" not in edtf:
         return _shorten(*shown)
     return " – ".join(shown)
+
+
+def _human_set(text: str) -> str | None:
+    """An EDTF set: '[...]' is one of its members, '{...}' all of them; a member is a day or 'a..b'."""
+    members = [m.split("..") for m in text[1:-1].split(",")]
+    if any(len(m) > 2 or not all(m) for m in members):
+        return None
+    shown = [[_human_part(p) for p in m] for m in members]
+    if any(None in m for m in shown):
+        return None
+    word = " or " if text[0] == "[" else " and "
+    if all(len(m) == 1 for m in shown) and len(shown) <= 3:
+        days = [m[0] for m in shown]
+        same_month = all(d.split(" ")[1:] == days[-1].split(" ")[1:] and len(d.split(" ")) == 3 for d in days)
+        return word.join([d.split(" ")[0] for d in days[:-1]] + [days[-1]]) if same_month else word.join(days)
+    kind = "days" if all(len(m) == 1 for m in shown) else "periods"
+    span = _shorten(shown[0][0], shown[-1][-1])
+    return f"one of {len(shown)} candidate {kind}, {span}" if text[0] == "[" else f"{len(shown)} {kind}, {span}"
 
 
 def _shorten(first: str, last: str) -> str:

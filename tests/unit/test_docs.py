@@ -340,7 +340,14 @@ def test_arabic_in_hand_written_html_is_wrapped():
 @pytest.mark.parametrize("edtf, shown", [("2025-09-15", "15 September 2025"), ("2025-09", "September 2025"),
                                          ("2026-01-17/2026-01-19", "17–19 January 2026"),
                                          ("2025-12-17/2026-01-15", "17 December 2025 – 15 January 2026"),
-                                         ("2014/2017", "2014 – 2017"), ("2025~", "2025~")])
+                                         ("2014/2017", "2014 – 2017"), ("2025~", "2025~"),
+                                         ("[2025-08-23,2025-08-30]", "23 or 30 August 2025"),
+                                         ("{2025-08-23,2025-09-01}", "23 August 2025 and 1 September 2025"),
+                                         ("[2025-12-17..2025-12-18,2026-01-14..2026-01-15]",
+                                          "one of 2 candidate periods, 17 December 2025 – 15 January 2026"),
+                                         ("[2025-01-01,2025-01-08,2025-01-15,2025-01-22]",
+                                          "one of 4 candidate days, 1–22 January 2025"),
+                                         ("[2025-13-01]", "[2025-13-01]")])
 def test_human_dates(edtf, shown):
     assert human_date(edtf) == shown
 
