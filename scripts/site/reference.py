@@ -28,7 +28,7 @@ def dictionary_page(site: Site) -> Page:
 
 
 def column(f: dict, schema) -> dict:
-    vocabulary = [(c.get("value"), c.get("label", "")) if isinstance(c, dict) else (c, "")
+    vocabulary = [(c.get("value"), c.get("label", ""), c.get("x-label-ar", "")) if isinstance(c, dict) else (c, "", "")
                   for c in f.get("categories", [])]
     return {"field": f, "required": required(f), "rules": constraints(f, schema), "vocabulary": vocabulary}
 

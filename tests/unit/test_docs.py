@@ -119,7 +119,9 @@ def test_dictionary_shows_vocabulary_definitions_and_row_counts(site):
     status = next(f for f in json.loads((REPO / "schemas" / "events.schema.json").read_text())["fields"]
                   if f["name"] == "status")
     for category in status["categories"]:
-        assert f"<code>{category['value']}</code> – {category['label']}" in text
+        assert category["x-label-ar"]  # every code has its Arabic label beside the English one
+        assert (f"<code>{category['value']}</code> – {category['label']} · "
+                f'<span dir="rtl" lang="ar">{category["x-label-ar"]}</span>') in text
     assert re.search(r"<dt>Rows</dt><dd>3</dd>", text)  # three events in the fixture
 
 
