@@ -8,7 +8,7 @@ articles are read from ROOT (`--root`), as the source files name them.
 How two sets are compared, per article (sources are paired by `article_path`):
 
 1. **Claims** are the mentions and the figures. Each quote is located in the article with the
-   build's own rule (scripts/pipeline/locate.py `find_all`, `occurrence` counting every
+   build's own rule (scripts/pipeline/locate.py `locate_quote`, `occurrence` counting every
    start). A mention of A and a mention of B match when their spans overlap; likewise figures
    (a mention never matches a figure). The matching is one-to-one and optimal (the Hungarian
    method): as many pairs as possible, then, among those, the largest total overlap in
@@ -47,7 +47,8 @@ from scripts.errors import Collector
 from scripts.pipeline.dates import DateProblem, bounds
 from scripts.pipeline.inputs import InputProblem, read_input
 from scripts.pipeline.load import parse_yaml
-from scripts.pipeline.locate import find_all
+from scripts.pipeline.locate import Article as LocatedArticle
+from scripts.pipeline.locate import locate_quote
 
 NONE = "(none)"
 
@@ -96,16 +97,15 @@ def read_set(folder: Path, problems: Collector) -> dict[str, dict]:
     return docs
 
 
-def claims(doc: dict, text: str, where: str, problems: Collector) -> list[Claim]:
+def claims(doc: dict, article: LocatedArticle, problems: Collector) -> list[Claim]:
+    """The mentions and figures of one set with their spans, located as the build locates them
+    (locate_quote: the same messages for a quote not found, ambiguous or out of range)."""
     out = []
     for kind, section, key in (("mention", "mentions", "mention_id"), ("figure", "figures", "figure_id")):
         for row in doc.get(section) or []:
-            starts = find_all(text, row["quote"])
-            n = row.get("occurrence", 1)
-            if not 1 <= n <= len(starts):
-                problems.add(where, getattr(row, "line", 1), f"{row[key]}: quote not found in the article (occurrence {n})")
-                continue
-            out.append(Claim(kind, row[key], starts[n - 1], starts[n - 1] + len(row["quote"]), row))
+            span = locate_quote(article, row, problems)
+            if span:
+                out.append(Claim(kind, row[key], *span, row))
     return out
 
 
@@ -122,10 +122,9 @@ def load(root: Path, folder_a: Path, folder_b: Path) -> list[Article]:
         except (InputProblem, UnicodeDecodeError) as e:
             problems.add(str(folder_a), 1, f"article {path}: {e}")
             continue
-        da, db = set_a[path], set_b[path]
+        da, db, located = set_a[path], set_b[path], LocatedArticle(path, text, "")
         articles.append(Article(path, da["source"]["source_id"], db["source"]["source_id"],
-                                claims(da, text, f"{folder_a}: {path}", problems),
-                                claims(db, text, f"{folder_b}: {path}", problems)))
+                                claims(da, located, problems), claims(db, located, problems)))
     problems.raise_if_any()
     return articles
 
