@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from scripts.metadata import required
+from scripts.metadata import codes, required
 from scripts.site import links as paths
 from scripts.site.html import num, plural, render_template
 from scripts.site.links import CONSOLE, COOKBOOK, DICTIONARY, QUERY, Links, recipe_page
@@ -21,15 +21,18 @@ RESULT_ROW_LIMIT = 200
 # ---------------------------------------------------------------------------- data dictionary
 
 def dictionary_page(site: Site) -> Page:
+    vocabularies: dict[tuple[str, str], list] = {}
+    for c in codes(site.schemas):
+        vocabularies.setdefault((c.table, c.column), []).append((c.code, c.label_en, c.label_ar))
     tables = [{"name": name, "schema": schema, "rows": len(site.rows(name)),
-               "columns": [column(f, schema) for f in schema.fields]} for name, schema in site.schemas.items()]
+               "columns": [column(f, schema, vocabularies.get((name, f["name"]), [])) for f in schema.fields]}
+              for name, schema in site.schemas.items()]
     return Page(DICTIONARY, "Data dictionary", render_template(
         "dictionary.md", links=Links(site, DICTIONARY), paths=paths, version=site.version, tables=tables))
 
 
-def column(f: dict, schema) -> dict:
-    vocabulary = [(c.get("value"), c.get("label", ""), c.get("x-label-ar", "")) if isinstance(c, dict) else (c, "", "")
-                  for c in f.get("categories", [])]
+def column(f: dict, schema, vocabulary: list[tuple[str, str, str]]) -> dict:
+    """A column of the dictionary; `vocabulary`: its codes with their English and Arabic labels."""
     return {"field": f, "required": required(f), "rules": constraints(f, schema), "vocabulary": vocabulary}
 
 
