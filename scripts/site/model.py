@@ -106,8 +106,10 @@ class Site:
         text = label or str(value).replace("_", " ")
         return text[:1].upper() + text[1:]
 
+    @cached_property
     def unit_words(self) -> dict[str, str]:
-        """unit code -> the word for more than one, the first word of its label ("people", "years")."""
+        """unit code -> the word for more than one, the first word of its label ("people", "years");
+        worked out once per site, not per page or figure."""
         return {value: (self.label("figures", "unit", value).split(" (")[0].split() or [value])[0]
                 for value in self.values("figures", "unit")}
 

@@ -172,7 +172,7 @@ def figures(site: Site) -> Page:
     return Page(FIGURES, "Figures", render_template(
         "figures.md", links=Links(site, FIGURES), count=len(claims),
         subjects=[(subject, site.name("figures", "subject", subject),
-                   [figure_row(f, f["figure_id"] in conflicted, site.unit_words()) for f in by_subject[subject]])
+                   [figure_row(f, f["figure_id"] in conflicted, site.unit_words) for f in by_subject[subject]])
                   for subject in subjects]))
 
 

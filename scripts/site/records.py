@@ -54,7 +54,7 @@ def source_detail(site: Site, s: dict) -> Page:
         relations.setdefault(c["cited_actor_id"], []).append(c["relation"])
     return Page(path, f"{s['outlet_en']}, {human_date(s['published'])}", render_template(
         "source.md", links=Links(site, path), label=site.label, code_name=site.name,
-        figure_text=functools.partial(figure_text, units=site.unit_words()), s=s, claims=claims,
+        figure_text=functools.partial(figure_text, units=site.unit_words), s=s, claims=claims,
         counts={k: sum(1 for c in claims if c[0] == k) for k in CLAIM_PREFIX},
         derived_by=sorted(r["source_id"] for r in site.by("sources", "derived_from").get(s["source_id"], [])),
         cited=sorted(relations.items()), article=article_html(site.articles[s["source_id"]], spans, s.get("furniture_lines")),
@@ -113,7 +113,7 @@ def event_detail(site: Site, e: dict) -> Page:
     # The cards on an event page leave out the curator's notes: they are on the source pages.
     return Page(path, short(e["summary_en"]), render_template(
         "event.md", links=Links(site, path), label=site.label, code_name=site.name,
-        figure_text=functools.partial(figure_text, units=site.unit_words()), e=e,
+        figure_text=functools.partial(figure_text, units=site.unit_words), e=e,
         outcome_slip=slip(e["event_id"]) if e.get("outcome_event_id") else "", plans=[(p, slip(p)) for p in plans],
         conflicts=conflicts, more=site.conflicts.counts[("date", e["event_id"])] - len(conflicts) if conflicts else 0,
         mentions=[(dict(m, note=None), m["mention_id"] in conflicting) for m in mentions],
