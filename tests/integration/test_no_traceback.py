@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import shutil
 import signal
 import zipfile
@@ -22,14 +21,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.tracebacks import COMMANDS, LOCATED, SQL_CONTEXT, replaced  # the search this samples
 from tests.conftest import MINI, REPO, run_cli, snapshot
 
 A = "annotations/sources/outlet-a-2025-08-19.yaml"
 INPUTS = {"places": "annotations/places.yaml", "actors": "annotations/actors.yaml", "events": "annotations/events.yaml",
           "source": A, "article": "articles/a.txt", "changelog": "CHANGELOG.md"}
 # (a warning line may come before: e.g. that the row cache could not be saved either)
-LOCATED = re.compile(r"^[^\s:][^:\n]*:\d+: \S")
-SQL_CONTEXT = re.compile(r"^LINE \d+: ")
 
 
 def assert_clean(code, out, err):
@@ -93,8 +91,6 @@ def copy(copy_of_built):
 
 # ---- every command with bad arguments ------------------------------------------------------
 
-COMMANDS = ["check", "build", "verify", "new-source", "locate", "ids", "preview", "db", "query", "docs", "package",
-            "release", "diff", "synth", "bench", "agreement", "cite"]
 BAD_ARGUMENTS = [
     [], ["frobnicate"], ["check", "--format", "xml"], ["build", "--partition", "month"],
     ["query", "SELECT 1", "--max-rows", "-1"], ["query", "SELECT 1", "--timeout", "0"],
@@ -286,19 +282,6 @@ def levels(doc) -> list[tuple]:
     if isinstance(doc, dict) and "mentions" in doc:  # a source file: the records' level too
         out += [("mentions", 0), ("mentions", 0, "quote")]
     return out
-
-
-def replaced(doc, path: tuple, value):
-    import copy as copying
-
-    if not path:
-        return value
-    doc = copying.deepcopy(doc)
-    node = doc
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return doc
 
 
 def _at(doc, path: tuple):
