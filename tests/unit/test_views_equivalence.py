@@ -5,11 +5,12 @@ return exactly the rows, in the order, of the obvious quadratic query."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
 
-from tests.unit.test_db import insert
+from tests.unit.test_db import insert_rows
 
 # The views as they were first written: every pair of claims tested, one GROUP BY over the join.
 PAIRWISE_CONFLICTS = r"""
@@ -171,38 +172,42 @@ QUALIFIERS = ["exact", "approx", "at_least", "at_most", "less_than", "range", "v
 def random_rows(con, rng: random.Random):
     """A small corpus where everything is likely to collide: few events, places, subjects and days."""
     day0 = dt.date(2025, 1, 1)
+    pending: list[tuple[str, dict]] = []
+
+    def add(table, **row):
+        pending.append((table, row))
 
     def day(lo=0, hi=120):
         return day0 + dt.timedelta(days=rng.randint(lo, hi))
 
     places = ["p1", "p2", "p3"]
     for p in places:
-        insert(con, "places", place_id=p, name_en=p.upper(), name_ar="م", kind="country")
+        add("places", place_id=p, name_en=p.upper(), name_ar="م", kind="country")
     sources = []
     for k in range(6):
         sid, first = f"s{k}", day()
         last = first + dt.timedelta(days=rng.choice((0, 0, 2, 40)))
-        insert(con, "sources", source_id=sid, outlet_actor_id=f"{sid}-outlet", outlet_en=sid, outlet_ar="م", title_en="t",
+        add("sources", source_id=sid, outlet_actor_id=f"{sid}-outlet", outlet_en=sid, outlet_ar="م", title_en="t",
                language="ar", published=str(first), published_earliest=first, published_latest=last,
                published_precision="day", published_basis="stated", published_note="n", article_path=f"articles/{sid}.txt",
                article_sha256="0" * 64, chars=10)
-        insert(con, "actors", actor_id=f"{sid}-outlet", name_en=sid, name_ar="م", kind="news_outlet")
+        add("actors", actor_id=f"{sid}-outlet", name_en=sid, name_ar="م", kind="news_outlet")
         sources.append(sid)
     events = [f"e{k}" for k in range(5)]
     for e in events:
         start = day()
-        insert(con, "events", event_id=e, event_type="other", status="occurred", summary_en=e, summary_ar="ح",
+        add("events", event_id=e, event_type="other", status="occurred", summary_en=e, summary_ar="ح",
                date=str(start), date_start=start, date_end=start, date_precision="day",
                place_id=rng.choice(places + [None]))
-    insert(con, "events", event_id="e5", event_type="other", status="occurred", summary_en="e5", summary_ar="ح",
+    add("events", event_id="e5", event_type="other", status="occurred", summary_en="e5", summary_ar="ح",
            contradicts_event_id="e0")  # a conflict of content: e5 cannot be true with e0
     events.append("e5")
-    insert(con, "events", event_id="unmentioned", event_type="other", status="occurred", summary_en="u", summary_ar="ح")
+    add("events", event_id="unmentioned", event_type="other", status="occurred", summary_en="u", summary_ar="ح")
     for k in range(60):
         sid = rng.choice(sources)
         start = day() if rng.random() < 0.8 else None
         end = None if start is None else start + dt.timedelta(days=rng.choice((0, 0, 0, 5, 30, 300)))
-        insert(con, "mentions", mention_id=f"m{k:03d}", source_id=sid, event_id=rng.choice(events), quote="ق",
+        add("mentions", mention_id=f"m{k:03d}", source_id=sid, event_id=rng.choice(events), quote="ق",
                char_start=k, char_end=k + 1, quote_en="q", claimed_date=None if start is None else str(start),
                claimed_start=start, claimed_end=end, modality=rng.choice(("reported", "reported", "denied", "planned")),
                attributed_to=f"{sid}-outlet", attribution="outlet_statement")
@@ -219,10 +224,14 @@ def random_rows(con, rng: random.Random):
             high, value = value, None
         as_of = day() if rng.random() < 0.6 else None
         as_of_end = None if as_of is None else as_of + dt.timedelta(days=rng.choice((0, 0, 31, 200)))
-        insert(con, "figures", figure_id=f"f{k:03d}", source_id=sid, subject=subject, value=value, value_low=low,
+        add("figures", figure_id=f"f{k:03d}", source_id=sid, subject=subject, value=value, value_low=low,
                value_high=high, qualifier=qualifier, unit=unit, as_of_start=as_of, as_of_end=as_of_end,
                place_id=rng.choice(places + [None]), event_id=rng.choice(events + [None, None]), quote="ق",
                char_start=k, char_end=k + 1, quote_en="q", attributed_to=f"{sid}-outlet", attribution="outlet_statement")
+    # one statement per run of rows of the same table and columns, in order (a row that refers to
+    # another row of its own table, like e5, must not share a statement with it)
+    for (table, _), run in itertools.groupby(pending, key=lambda p: (p[0], tuple(p[1]))):
+        insert_rows(con, table, [row for _, row in run])
 
 
 @pytest.mark.parametrize("seed", range(8))
