@@ -146,8 +146,9 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) $(DUCKDB0_ENV) $(NPM_ENV) ## lint, then the who
 test-fast: $(TEST_ENV) $(NPM_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
 	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
 
-fuzz: $(TEST_ENV) ## the property-based fuzz tests at length: 1,000 new examples each (HYPOTHESIS_PROFILE=long; minutes)
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -n auto tests/integration/test_fuzz.py
+fuzz: $(TEST_ENV) ## the fuzz tests at length: 1,000 new examples each, 20,000 damaged YAML files (HYPOTHESIS_PROFILE=long; minutes)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -n auto tests/integration/test_fuzz.py \
+		tests/unit/test_load.py::test_line_reader_agrees_with_pyyaml_on_mutated_files
 
 torture: $(TEST_ENV) ## SIGKILL 100 builds at random moments and run 20 pairs at once, verifying after each (build/torture/; minutes)
 	$(PY) -m benchmarks.torture --kills 100 --pairs 20

@@ -37,9 +37,9 @@ def test_killed_build_keeps_the_previous_one(point, command, tmp_path):
     assert run_cli("verify", "--root", root)[0] == 0
     if command == "build":
         assert expected == before
-    # The next run succeeds, publishes the change and clears what the killed one left.
-    for later in CHAIN[CHAIN.index(command):]:
-        assert run_cli(later, "--root", root)[0] == 0
+    # The next run of the killed command succeeds, publishes the change and clears what the killed
+    # one left (the arrows after it only read what it publishes).
+    assert run_cli(command, "--root", root)[0] == 0
     assert published(root) != before
     assert [p.name for p in (root / "build").iterdir() if p.name.startswith((".stage-", ".site-", ".cookbook-"))
             or ".tmp-" in p.name or ".old-" in p.name] == []

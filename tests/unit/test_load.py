@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -156,7 +157,8 @@ def test_line_reader_agrees_with_pyyaml_on_mutated_files():
               "{", "}", "|", ">", "yes", "no", "null", "~", "1e3", "0x1F", "012", "1_000", "2025-08-19", "\t", "---", "...",
               "?", "%", "@", "`", "1.5", ".5", "-1", "+1", ".inf", "<<: ", "\u2028", "\x85", "on", "NULL", "0o17", "1:30", "é"]
     accepted = 0
-    for _ in range(3000):
+    # 1,000 files in `make test`; `make fuzz` (HYPOTHESIS_PROFILE=long) tries 20,000
+    for _ in range(20_000 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1_000):
         text = rng.choice(seeds)
         for _ in range(rng.randint(1, 3)):
             at = rng.randrange(len(text) + 1)
@@ -175,7 +177,7 @@ def test_line_reader_agrees_with_pyyaml_on_mutated_files():
             continue
         accepted += 1
         assert _same(block, yaml.load(text, Loader=_Loader)), text  # noqa: S506 - a SafeLoader
-    assert accepted > 300  # the comparison really ran on many texts
+    assert accepted > 250, accepted  # the comparison really ran on many texts
 
 
 def test_key_line_finds_a_key_of_a_record_by_its_line(mini):

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import io
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -100,41 +101,62 @@ def test_refuses_to_overwrite_without_force(tmp_path):
 
 
 @pytest.mark.slow
-def test_bench_smoke_on_tiny_sizes(tmp_path, monkeypatch):
+def test_bench_smoke_on_a_tiny_size(tmp_path, monkeypatch):
+    """Every step of `make bench` on one tiny corpus, as processes (the scaling between two sizes
+    is checked on this run's numbers in the next test, without a second corpus)."""
     monkeypatch.chdir(tmp_path)  # a relative --out, as `make bench` passes it
-    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "2,3", "--seed", "1", "--out", "b",
+    args = bench.add_arguments(argparse.ArgumentParser()).parse_args(["--sizes", "3", "--seed", "1", "--out", "b",
                                                                      "--docs", "page.md"])
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert bench.main(args) == 0
     assert "| measure |" in out.getvalue()
     results = json.loads((tmp_path / "b" / "results.json").read_text(encoding="utf-8"))
     assert (tmp_path / "b" / "results.md").read_text(encoding="utf-8").startswith("# Benchmark")
-    assert set(results["runs"]) == {"2", "3"}
+    assert set(results["runs"]) == {"3"}
     assert {"nproc", "memory_gib", "cpu", "python", "libraries"} <= set(results["machine"])
-    for run in results["runs"].values():
-        for arrow in ("load", "locate", "tables", "validate", "write", "package"):
-            assert run["arrows"][arrow] >= 0
-        for measured in ("build", "verify", "db", "frictionless", "rebuild"):  # every side measured the same way
-            for key in ("wall_seconds", "cpu_seconds", "tree_peak_pss_mib"):
-                assert isinstance(run[measured][key], float) and run[measured][key] > 0, (measured, key)
-        for key in ("rows_per_second", "floor_seconds", "write_over_floor"):
-            assert isinstance(run[key], (int, float)) and run[key] > 0, key
-        for ratio in ("build_wall", "build_cpu", "verify_wall", "verify_cpu"):
-            assert run["ratios"][ratio] > 0, ratio
-        assert run["ratios"]["build_cpu"] == run["build"]["cpu_seconds"] / run["frictionless"]["cpu_seconds"]
-        assert run["frictionless"]["valid"] and run["frictionless"]["errors"] == 0, run["frictionless"]["first_errors"]
-        assert run["frictionless"]["rows_validated"] == run["rows_total"]
-        assert not run["failures"]
-        assert run["rows"]["sources"] == run["articles"]
-        assert run["rebuild"]["files_read"] == 1
-    assert isinstance(results["scaling"]["build CPU"]["2-3"], float)
+    run = results["runs"]["3"]
+    for arrow in ("load", "locate", "tables", "validate", "write", "package"):
+        assert run["arrows"][arrow] >= 0
+    for measured in ("build", "verify", "db", "frictionless", "rebuild"):  # every side measured the same way
+        for key in ("wall_seconds", "cpu_seconds", "tree_peak_pss_mib"):
+            assert isinstance(run[measured][key], float) and run[measured][key] > 0, (measured, key)
+    for key in ("rows_per_second", "floor_seconds", "write_over_floor"):
+        assert isinstance(run[key], (int, float)) and run[key] > 0, key
+    for ratio in ("build_wall", "build_cpu", "verify_wall", "verify_cpu"):
+        assert run["ratios"][ratio] > 0, ratio
+    assert run["ratios"]["build_cpu"] == run["build"]["cpu_seconds"] / run["frictionless"]["cpu_seconds"]
+    assert run["frictionless"]["valid"] and run["frictionless"]["errors"] == 0, run["frictionless"]["first_errors"]
+    assert run["frictionless"]["rows_validated"] == run["rows_total"]
+    assert not run["failures"]
+    assert run["rows"]["sources"] == run["articles"]
+    assert run["rebuild"]["files_read"] == 1
+    assert set(run["views"]) >= {"figure_claims", "conflicting_claims"} and all(v["ms"] > 0 for v in run["views"].values())
     assert set(results["goals"]) == set(bench.GOALS)
     assert all(g["met"] is None and "not run" in g["note"] for g in results["goals"].values())  # no 10k or 50k run
-    assert not (tmp_path / "b" / "corpus-2").exists()  # removed unless --keep
+    assert not (tmp_path / "b" / "corpus-3").exists()  # removed unless --keep
     page = (tmp_path / "page.md").read_text(encoding="utf-8")
     assert page.startswith("# Benchmark\n") and results["finished"] in page
     assert "| rebuild after one edit, process wall s |" in page and "| **build ÷ frictionless, CPU** |" in page
     assert page.count("\n# ") == 0  # one title: the run's own heading is left out
+
+
+def test_scaling_exponents_and_goals_between_sizes():
+    """summarise() on two sizes: the exponent of each measure, and each goal judged at its size."""
+    def run_at(cpu, peak, ratio):
+        return {"build": {"cpu_seconds": cpu, "wall_seconds": cpu, "tree_peak_pss_mib": peak},
+                "ratios": {"build_cpu": ratio}, "arrows": {}}
+
+    results = {"runs": {"10000": run_at(10.0, 400.0, 0.6), "50000": run_at(50.0, 800.0, 0.4)}}
+    bench.summarise(results)
+    assert results["scaling"]["build CPU"]["10000-50000"] == pytest.approx(1.0)
+    assert results["scaling"]["build peak memory"]["10000-50000"] == pytest.approx(math.log(2) / math.log(5))
+    assert results["scaling"]["verify CPU"]["10000-50000"] is None  # not measured: no exponent, no error
+    goals = results["goals"]
+    assert goals["build CPU ÷ frictionless CPU"]["value"] == 0.6 and goals["build CPU ÷ frictionless CPU"]["met"] is False
+    assert goals["build CPU exponent 10k → 50k"]["met"] is True          # 1.0 ≤ 1.05
+    assert goals["build memory exponent 10k → 50k"]["met"] is True       # 0.43 < 1
+    assert goals["build peak memory, MiB"]["met"] is True                # 800 < 1024
+    assert goals["verify peak memory, MiB"]["met"] is None and "a step failed" in goals["verify peak memory, MiB"]["note"]
 
 
 @pytest.mark.slow
