@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import os
 import shutil
@@ -79,12 +80,31 @@ def build_subprocess(root: Path, env_extra=None, command: str = "build"):
                           capture_output=True, text=True)
 
 
+def shared_folder(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once per test run by make(folder) and shared by every pytest-xdist worker:
+    the first to take the lock makes it, the others wait and reuse it. Tests only read it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers
+    root, done = base / f"shared-{name}", base / f"shared-{name}.made"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)  # a worker that died half-way
+            make(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def real(tmp_path_factory) -> Path:
-    root = copy_inputs(tmp_path_factory.mktemp("real") / "repo")
-    result = build_subprocess(root)
-    assert result.returncode == 0, result.stderr
-    return root
+    """The repository's corpus built in a copy, once per test run (read only)."""
+    def make(root):
+        copy_inputs(root)
+        code, out, err = run_cli("build", "--root", root)
+        assert code == 0, err
+
+    return shared_folder(tmp_path_factory, "real", make)
 
 
 

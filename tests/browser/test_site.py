@@ -11,10 +11,8 @@ the repository.
 """
 from __future__ import annotations
 
-import fcntl
 import functools
 import http.server
-import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -25,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import MINI, REPO
+from tests.conftest import MINI, REPO, shared_folder
 
 pytestmark = pytest.mark.browser
 
@@ -104,22 +102,14 @@ def build_site(root: Path):
     build_docs(root)
 
 
-def shared_copy(tmp_path_factory, name: str, fill) -> Path:
-    """A copy built once per test run and shared by this module and test_explorer.py, whichever
-    pytest-xdist worker runs them: the first to take the lock fills and builds it, the others
-    wait and reuse it (the tests only read the site; each writes its own screenshots)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, shared by its workers
-    root, done = base / f"shared-site-{name}", base / f"shared-site-{name}.built"
-    with open(base / f"shared-site-{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(root, ignore_errors=True)  # a worker that died half-way
-            fill(root)
-            build_site(root)
-            done.touch()
-    return root
+def shared_site(tmp_path_factory, name: str, fill) -> Path:
+    """A site built once per test run and shared by this module and test_explorer.py, whichever
+    pytest-xdist worker runs them (the tests only read it; each writes its own screenshots)."""
+    def make(root):
+        fill(root)
+        build_site(root)
+
+    return shared_folder(tmp_path_factory, f"site-{name}", make)
 
 
 def fill_mini(root: Path):
@@ -138,14 +128,14 @@ def fill_real(root: Path):
 
 @pytest.fixture(scope="module")
 def mini_site(tmp_path_factory) -> Built:
-    root = shared_copy(tmp_path_factory, "mini", fill_mini)
+    root = shared_site(tmp_path_factory, "mini", fill_mini)
     return Built("mini", root, root / "build" / "screenshots")
 
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory) -> Built:
     """The repository's corpus, built in a copy."""
-    root = shared_copy(tmp_path_factory, "repo", fill_real)
+    root = shared_site(tmp_path_factory, "repo", fill_real)
     return Built("repository", root, root / "build" / "screenshots")
 
 

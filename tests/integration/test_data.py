@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from scripts.metadata import TABLE_ORDER
-from tests.conftest import REPO, build_subprocess, copy_inputs
+from tests.conftest import REPO, copy_inputs, run_cli
 
 EXTRA = REPO / "tests" / "fixtures" / "extra"
 
@@ -33,8 +33,8 @@ def real(request, tmp_path_factory):
     if request.param == "repository":
         return request.getfixturevalue("real")
     root = with_extra_article(copy_inputs(tmp_path_factory.mktemp("extra") / "repo"))
-    result = build_subprocess(root)
-    assert result.returncode == 0, result.stderr
+    code, out, err = run_cli("build", "--root", root)
+    assert code == 0, err
     return root
 
 

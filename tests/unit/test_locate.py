@@ -1,6 +1,7 @@
 from scripts.errors import Collector
 from scripts.pipeline.locate import Article, explain_miss, find_all, locate_quote
 from scripts.pipeline.records import Record
+from tests.conftest import REPO
 
 TEXT = "قال مصدر أمني إن القوات الأمريكية ستغادر. وقال مصدر أمني آخر إن القوات الأمريكية باقية."
 
@@ -51,7 +52,7 @@ def test_occurrence_beyond_count():
     assert span is None and p.line == 9 and "occurs only 1 time(s)" in p.message
 
 
-def test_one_pass_finds_what_a_scan_per_quote_finds(real):
+def test_one_pass_finds_what_a_scan_per_quote_finds():
     """The automaton's offsets equal str.find's for every quote of every real article, and
     for overlapping, nested and repeated quotes."""
     from scripts.pipeline.load import annotation_files, load_file
@@ -65,11 +66,11 @@ def test_one_pass_finds_what_a_scan_per_quote_finds(real):
         return starts
 
     checked = 0
-    for path, display, kind in annotation_files(real)[0]:
+    for path, display, kind in annotation_files(REPO)[0]:
         if kind != "source_file":
             continue
         doc, _ = load_file(path, display, kind)
-        text = (real / doc["source"]["article_path"]).read_text(encoding="utf-8")
+        text = (REPO / doc["source"]["article_path"]).read_text(encoding="utf-8")
         quotes = [r["quote"] for r in quoted_records(doc)]
         found = occurrences(text, quotes)
         assert all(found[q] == scan(text, q) for q in quotes)

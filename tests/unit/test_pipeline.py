@@ -5,7 +5,7 @@ import pytest
 
 from scripts.errors import DataError
 from scripts.pipeline.runner import PARALLEL_FROM, check
-from tests.conftest import snapshot
+from tests.conftest import REPO, snapshot
 
 A = "annotations/sources/outlet-a-2025-08-19.yaml"
 
@@ -99,7 +99,7 @@ def test_a_rebuild_from_the_cache_writes_the_same_bytes_as_a_cold_build(mini):
     assert snapshot(mini) == warm
 
 
-def test_merging_into_the_cached_order_equals_sorting(real):
+def test_merging_into_the_cached_order_equals_sorting():
     """Drop some rows of a sorted table and add others: the merge gives the sort's rows and order."""
     import random
 
@@ -108,7 +108,7 @@ def test_merging_into_the_cached_order_equals_sorting(real):
     from scripts.metadata import load_tables
     from scripts.pipeline.tables import in_key_order, merged_in_key_order
 
-    built = check(real, use_cache=False, save_cache=False)
+    built = check(REPO, use_cache=False, save_cache=False)  # reads the corpus, writes nothing
     rng = random.Random(3)
     for name in ("mentions", "names", "citations", "places"):
         schema, table = load_tables()[name], built.tables[name]
