@@ -131,7 +131,7 @@ validate: $(PACKAGE) $(TEST_ENV) $(CFF_ENV) ## the outside validators: frictionl
 	cd build/validate && ../../$(PY) -m zipfile -e ../dist/*[0-9].zip .
 	$(VENV)/bin/mlcroissant validate --jsonld build/validate/*/croissant.json
 
-bench: $(TEST_ENV) ## synthetic corpora of 100, 1,000 and 10,000 articles: timings and ratios (build/bench/, docs/benchmark.md)
+bench: $(TEST_ENV) ## synthetic corpora of 1,000, 10,000 and 50,000 articles: whole processes, wall and CPU, ratios, goals (build/bench/, docs/benchmark.md)
 	$(PY) -m scripts bench --max-rss 8 --docs docs/benchmark.md
 
 lint: $(TEST_ENV) ## ruff over the code and tests
@@ -144,7 +144,9 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) $(DUCKDB0_ENV) $(NPM_ENV) ## lint, then the who
 	$(PY) -m pytest -q -n auto --dist loadfile
 
 test-fast: $(TEST_ENV) $(NPM_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
-	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
+	@# none of these tests uses Hypothesis: its pytest plugin would cost each process about 0.7 s of imports
+	$(PY) -m pytest -q -n auto --dist loadfile -p no:hypothesispytest -m "not browser and not slow" \
+		tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
 
 fuzz: $(TEST_ENV) ## the fuzz tests at length: 1,000 new examples each, 20,000 damaged YAML files (HYPOTHESIS_PROFILE=long; minutes)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -n auto tests/integration/test_fuzz.py \
