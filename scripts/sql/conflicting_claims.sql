@@ -9,6 +9,12 @@
 -- not ten. Three incompatible readings of a date make three rows, one per two of them. Side a
 -- holds the earlier dates or the lower values. Every pair of conflicting_claim_pairs is in
 -- exactly one row.
+-- Rows in order of kind, topic, range_a, range_b, then claim_ids_a and claim_ids_b (two rows can
+-- share both ranges; the claim ids make the order total).
+--
+-- How it is computed: each claim's list of contradicted claims is built once (a GROUP BY), its
+-- side named by the lowest claim id with the same list, and the rows are aggregated over those
+-- short side names, each block's claims deduplicated before their sources and readings are joined.
 --
 -- Columns:
 --   kind: 'date' (claimed dates of an event), 'value' (figures for one quantity) or 'content' (claims of two events that exclude each other).
@@ -28,7 +34,7 @@
 --   gap: The smallest distance between a claim of side a and one of side b: days from the one's last day to the other's first, or units of the figure; empty for content.
 --   gap_unit: Unit of gap: 'day', or the figures' unit; empty for content.
 --   apart: How far apart the sides are, for a reader: dates from the first day of side a's latest-starting claim to the first day of side b's earliest-starting claim, in whole years, months or days (2024-09 against 2025-09 is '1 year'); values the gap and its unit; empty for content.
-WITH edges AS (
+WITH edges AS MATERIALIZED (
     -- every pair both ways round (x, y), each end's interval as numbers: days since 1970-01-01 for
     -- dates; an empty end of a figure's interval is no limit. One scan of conflicting_claim_pairs.
     SELECT
@@ -52,40 +58,85 @@ WITH edges AS (
         FROM conflicting_claim_pairs
     )
 ),
-sided AS (
-    -- a claim's side: the claims it contradicts (the same list for x as a row's x, and for y as a row's y)
+neighbours AS MATERIALIZED (
+    -- per claim: the claims it contradicts, and what every edge that starts at it repeats
     SELECT
-        *,
-        array_to_string(list_sort(list(y) OVER (PARTITION BY kind, topic, x)), ',') AS side_x,
-        array_to_string(list_sort(list(x) OVER (PARTITION BY kind, topic, y)), ',') AS side_y
+        kind, topic, x,
+        string_agg(y, ',' ORDER BY y) AS contradicted,
+        any_value(x_source) AS source,
+        any_value(x_claimed) AS claimed,
+        any_value(x_lo) AS lo,
+        any_value(x_hi) AS hi
     FROM edges
+    GROUP BY kind, topic, x
+),
+sides AS MATERIALIZED (
+    -- a claim's side: the claims of its topic that contradict the same claims (they are
+    -- interchangeable), named by the lowest claim id among them
+    SELECT n.kind, n.topic, n.x, s.side
+    FROM neighbours AS n
+    JOIN (SELECT kind, topic, contradicted, min(x) AS side FROM neighbours GROUP BY kind, topic, contradicted) AS s
+      ON s.kind = n.kind AND s.topic = n.topic AND s.contradicted = n.contradicted
+),
+sided AS MATERIALIZED (
+    -- the edges with x the earlier or lower (for content the claim of the topic event), each end's side
+    SELECT e.kind, e.topic, e.topic_en, e.gap, e.gap_unit, e.x, e.y, sx.side AS side_x, sy.side AS side_y
+    FROM edges AS e
+    JOIN sides AS sx ON sx.kind = e.kind AND sx.topic = e.topic AND sx.x = e.x
+    JOIN sides AS sy ON sy.kind = e.kind AND sy.topic = e.topic AND sy.x = e.y
+    WHERE CASE WHEN e.kind = 'content' THEN e.x_claimed = e.topic ELSE e.x_hi < e.y_lo END
+),
+ends AS (
+    -- the claims of each block (two sides with a pair between them), each once, on its side a or b
+    SELECT DISTINCT kind, topic, side_x, side_y, 'a' AS block_side, x AS claim FROM sided
+    UNION ALL
+    SELECT DISTINCT kind, topic, side_x, side_y, 'b' AS block_side, y AS claim FROM sided
+),
+described AS (
+    SELECT
+        d.kind, d.topic, d.side_x, d.side_y, d.block_side,
+        count(*) AS claims,
+        string_agg(d.claim, ', ' ORDER BY d.claim) AS claim_ids,
+        string_agg(DISTINCT n.source, ', ' ORDER BY n.source) AS sources,
+        count(DISTINCT n.source) AS source_count,
+        min(n.source) AS first_source,
+        string_agg(DISTINCT n.claimed, ', ' ORDER BY n.claimed) AS claimed,
+        min(n.lo) AS lo,
+        max(n.lo) AS last_lo,
+        max(n.hi) AS hi
+    FROM ends AS d
+    JOIN neighbours AS n ON n.kind = d.kind AND n.topic = d.topic AND n.x = d.claim
+    GROUP BY d.kind, d.topic, d.side_x, d.side_y, d.block_side
+),
+linked AS (
+    SELECT kind, topic, side_x, side_y, any_value(topic_en) AS topic_en, min(gap) AS gap, any_value(gap_unit) AS gap_unit
+    FROM sided
+    GROUP BY kind, topic, side_x, side_y
 ),
 blocks AS (
-    -- two sides that contradict each other, x the earlier or lower: every pair between them
     SELECT
-        kind,
-        topic,
-        any_value(topic_en) AS topic_en,
-        count(DISTINCT x) AS claims_a,
-        string_agg(DISTINCT x, ', ' ORDER BY x) AS claim_ids_a,
-        string_agg(DISTINCT x_source, ', ' ORDER BY x_source) AS sources_a,
-        string_agg(DISTINCT x_claimed, ', ' ORDER BY x_claimed) AS claimed_a,
-        min(x_lo) AS lo_a,
-        max(x_lo) AS last_lo_a,
-        max(x_hi) AS hi_a,
-        count(DISTINCT y) AS claims_b,
-        string_agg(DISTINCT y, ', ' ORDER BY y) AS claim_ids_b,
-        string_agg(DISTINCT y_source, ', ' ORDER BY y_source) AS sources_b,
-        string_agg(DISTINCT y_claimed, ', ' ORDER BY y_claimed) AS claimed_b,
-        min(y_lo) AS lo_b,
-        max(y_hi) AS hi_b,
-        count(DISTINCT x_source) = 1 AND count(DISTINCT y_source) = 1 AND min(x_source) = min(y_source) AS same_source_only,
-        min(gap) AS gap,
-        any_value(gap_unit) AS gap_unit
-    FROM sided
-    -- side a: the earlier dates or lower values, or for content the claims of the topic event
-    WHERE CASE WHEN kind = 'content' THEN x_claimed = topic ELSE x_hi < y_lo END
-    GROUP BY kind, topic, side_x, side_y
+        l.kind,
+        l.topic,
+        l.topic_en,
+        a.claims AS claims_a,
+        a.claim_ids AS claim_ids_a,
+        a.sources AS sources_a,
+        a.claimed AS claimed_a,
+        a.lo AS lo_a,
+        a.last_lo AS last_lo_a,
+        a.hi AS hi_a,
+        b.claims AS claims_b,
+        b.claim_ids AS claim_ids_b,
+        b.sources AS sources_b,
+        b.claimed AS claimed_b,
+        b.lo AS lo_b,
+        b.hi AS hi_b,
+        a.source_count = 1 AND b.source_count = 1 AND a.first_source = b.first_source AS same_source_only,
+        l.gap,
+        l.gap_unit
+    FROM linked AS l
+    JOIN described AS a ON a.kind = l.kind AND a.topic = l.topic AND a.side_x = l.side_x AND a.side_y = l.side_y AND a.block_side = 'a'
+    JOIN described AS b ON b.kind = l.kind AND b.topic = l.topic AND b.side_x = l.side_x AND b.side_y = l.side_y AND b.block_side = 'b'
 ),
 pairs AS (
     SELECT
@@ -146,4 +197,4 @@ SELECT
         ELSE CAST(days AS VARCHAR) || CASE WHEN days = 1 THEN ' day' ELSE ' days' END
     END AS apart
 FROM pairs
-ORDER BY kind, topic, range_a, range_b
+ORDER BY kind, topic, range_a, range_b, claim_ids_a, claim_ids_b
