@@ -34,7 +34,7 @@
 --   gap: The smallest distance between a claim of side a and one of side b: days from the one's last day to the other's first, or units of the figure; empty for content.
 --   gap_unit: Unit of gap: 'day', or the figures' unit; empty for content.
 --   apart: How far apart the sides are, for a reader: dates from the first day of side a's latest-starting claim to the first day of side b's earliest-starting claim, in whole years, months or days (2024-09 against 2025-09 is '1 year'); values the gap and its unit; empty for content.
-WITH edges AS MATERIALIZED (
+WITH edges AS (
     -- every pair both ways round (x, y), each end's interval as numbers: days since 1970-01-01 for
     -- dates; an empty end of a figure's interval is no limit. One scan of conflicting_claim_pairs.
     SELECT
@@ -58,7 +58,7 @@ WITH edges AS MATERIALIZED (
         FROM conflicting_claim_pairs
     )
 ),
-neighbours AS MATERIALIZED (
+neighbours AS (
     -- per claim: the claims it contradicts, and what every edge that starts at it repeats
     SELECT
         kind, topic, x,
@@ -70,7 +70,7 @@ neighbours AS MATERIALIZED (
     FROM edges
     GROUP BY kind, topic, x
 ),
-sides AS MATERIALIZED (
+sides AS (
     -- a claim's side: the claims of its topic that contradict the same claims (they are
     -- interchangeable), named by the lowest claim id among them
     SELECT n.kind, n.topic, n.x, s.side
@@ -78,7 +78,7 @@ sides AS MATERIALIZED (
     JOIN (SELECT kind, topic, contradicted, min(x) AS side FROM neighbours GROUP BY kind, topic, contradicted) AS s
       ON s.kind = n.kind AND s.topic = n.topic AND s.contradicted = n.contradicted
 ),
-sided AS MATERIALIZED (
+sided AS (
     -- the edges with x the earlier or lower (for content the claim of the topic event), each end's side
     SELECT e.kind, e.topic, e.topic_en, e.gap, e.gap_unit, e.x, e.y, sx.side AS side_x, sy.side AS side_y
     FROM edges AS e

@@ -28,8 +28,8 @@ WITH RECURSIVE chain AS (
     UNION ALL
     SELECT s.source_id, c.origin_id FROM sources AS s JOIN chain AS c ON s.derived_from = c.source_id
 ),
-event_sources AS MATERIALIZED (
-    -- mentions counted per event and source first (one scan): the events are joined to one row each
+event_sources AS (
+    -- mentions counted per event and source once, for the counts and the origins: the events are joined to one row each
     SELECT event_id, source_id, count(*) AS mentions FROM mentions GROUP BY event_id, source_id
 ),
 per_event AS (
