@@ -14,7 +14,8 @@
 --
 -- How it is computed: each claim's list of contradicted claims is built once (a GROUP BY), its
 -- side named by the lowest claim id with the same list, and the rows are aggregated over those
--- short side names, each block's claims deduplicated before their sources and readings are joined.
+-- short side names, each block's claims deduplicated before their sources and readings are joined;
+-- id lists are list_sort of a list (the order of string_agg(... ORDER BY ...), without its per-group sort).
 --
 -- Columns:
 --   kind: 'date' (claimed dates of an event), 'value' (figures for one quantity) or 'content' (claims of two events that exclude each other).
@@ -62,7 +63,7 @@ neighbours AS (
     -- per claim: the claims it contradicts, and what every edge that starts at it repeats
     SELECT
         kind, topic, x,
-        string_agg(y, ',' ORDER BY y) AS contradicted,
+        array_to_string(list_sort(list(y)), ',') AS contradicted,
         any_value(x_source) AS source,
         any_value(x_claimed) AS claimed,
         any_value(x_lo) AS lo,
@@ -96,11 +97,11 @@ described AS (
     SELECT
         d.kind, d.topic, d.side_x, d.side_y, d.block_side,
         count(*) AS claims,
-        string_agg(d.claim, ', ' ORDER BY d.claim) AS claim_ids,
-        string_agg(DISTINCT n.source, ', ' ORDER BY n.source) AS sources,
-        count(DISTINCT n.source) AS source_count,
+        array_to_string(list_sort(list(d.claim)), ', ') AS claim_ids,
+        array_to_string(list_sort(list_distinct(list(n.source))), ', ') AS sources,
+        len(list_distinct(list(n.source))) AS source_count,
         min(n.source) AS first_source,
-        string_agg(DISTINCT n.claimed, ', ' ORDER BY n.claimed) AS claimed,
+        CASE WHEN count(n.claimed) > 0 THEN array_to_string(list_sort(list_distinct(list(n.claimed))), ', ') END AS claimed,
         min(n.lo) AS lo,
         max(n.lo) AS last_lo,
         max(n.hi) AS hi
