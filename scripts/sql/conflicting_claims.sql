@@ -13,9 +13,10 @@
 -- share both ranges; the claim ids make the order total).
 --
 -- How it is computed: each claim's list of contradicted claims is built once (a GROUP BY), its
--- side named by the lowest claim id with the same list, and the rows are aggregated over those
--- short side names, each block's claims deduplicated before their sources and readings are joined;
--- id lists are list_sort of a list (the order of string_agg(... ORDER BY ...), without its per-group sort).
+-- side named by the lowest claim id with the same list, and the rows are one GROUP BY over those
+-- short side names; lists are list_sort/list_distinct of a list (the text of string_agg(DISTINCT
+-- ... ORDER BY ...), without its per-group sorts). conflicting_claim_pairs is read three times (so
+-- that DuckDB versions that inline every CTE, such as 1.1, expand it only three times).
 --
 -- Columns:
 --   kind: 'date' (claimed dates of an event), 'value' (figures for one quantity) or 'content' (claims of two events that exclude each other).
@@ -59,85 +60,45 @@ WITH edges AS (
         FROM conflicting_claim_pairs
     )
 ),
-neighbours AS (
-    -- per claim: the claims it contradicts, and what every edge that starts at it repeats
-    SELECT
-        kind, topic, x,
-        array_to_string(list_sort(list(y)), ',') AS contradicted,
-        any_value(x_source) AS source,
-        any_value(x_claimed) AS claimed,
-        any_value(x_lo) AS lo,
-        any_value(x_hi) AS hi
-    FROM edges
-    GROUP BY kind, topic, x
-),
 sides AS (
-    -- a claim's side: the claims of its topic that contradict the same claims (they are
-    -- interchangeable), named by the lowest claim id among them
-    SELECT n.kind, n.topic, n.x, s.side
-    FROM neighbours AS n
-    JOIN (SELECT kind, topic, contradicted, min(x) AS side FROM neighbours GROUP BY kind, topic, contradicted) AS s
-      ON s.kind = n.kind AND s.topic = n.topic AND s.contradicted = n.contradicted
+    -- per claim: the claims it contradicts, and its side: the claims of its topic that contradict
+    -- the same claims (they are interchangeable), named by the lowest claim id among them
+    SELECT kind, topic, x, min(x) OVER (PARTITION BY kind, topic, contradicted) AS side
+    FROM (
+        SELECT kind, topic, x, array_to_string(list_sort(list(y)), ',') AS contradicted
+        FROM edges
+        GROUP BY kind, topic, x
+    )
 ),
-sided AS (
-    -- the edges with x the earlier or lower (for content the claim of the topic event), each end's side
-    SELECT e.kind, e.topic, e.topic_en, e.gap, e.gap_unit, e.x, e.y, sx.side AS side_x, sy.side AS side_y
+blocks AS (
+    -- two sides that contradict each other, x the earlier or lower: every pair between them
+    SELECT
+        e.kind,
+        e.topic,
+        any_value(e.topic_en) AS topic_en,
+        len(list_distinct(list(e.x))) AS claims_a,
+        array_to_string(list_sort(list_distinct(list(e.x))), ', ') AS claim_ids_a,
+        array_to_string(list_sort(list_distinct(list(e.x_source))), ', ') AS sources_a,
+        CASE WHEN count(e.x_claimed) > 0 THEN array_to_string(list_sort(list_distinct(list(e.x_claimed))), ', ') END AS claimed_a,
+        min(e.x_lo) AS lo_a,
+        max(e.x_lo) AS last_lo_a,
+        max(e.x_hi) AS hi_a,
+        len(list_distinct(list(e.y))) AS claims_b,
+        array_to_string(list_sort(list_distinct(list(e.y))), ', ') AS claim_ids_b,
+        array_to_string(list_sort(list_distinct(list(e.y_source))), ', ') AS sources_b,
+        CASE WHEN count(e.y_claimed) > 0 THEN array_to_string(list_sort(list_distinct(list(e.y_claimed))), ', ') END AS claimed_b,
+        min(e.y_lo) AS lo_b,
+        max(e.y_hi) AS hi_b,
+        len(list_distinct(list(e.x_source))) = 1 AND len(list_distinct(list(e.y_source))) = 1
+            AND min(e.x_source) = min(e.y_source) AS same_source_only,
+        min(e.gap) AS gap,
+        any_value(e.gap_unit) AS gap_unit
     FROM edges AS e
     JOIN sides AS sx ON sx.kind = e.kind AND sx.topic = e.topic AND sx.x = e.x
     JOIN sides AS sy ON sy.kind = e.kind AND sy.topic = e.topic AND sy.x = e.y
+    -- side a: the earlier dates or lower values, or for content the claims of the topic event
     WHERE CASE WHEN e.kind = 'content' THEN e.x_claimed = e.topic ELSE e.x_hi < e.y_lo END
-),
-ends AS (
-    -- the claims of each block (two sides with a pair between them), each once, on its side a or b
-    SELECT DISTINCT kind, topic, side_x, side_y, 'a' AS block_side, x AS claim FROM sided
-    UNION ALL
-    SELECT DISTINCT kind, topic, side_x, side_y, 'b' AS block_side, y AS claim FROM sided
-),
-described AS (
-    SELECT
-        d.kind, d.topic, d.side_x, d.side_y, d.block_side,
-        count(*) AS claims,
-        array_to_string(list_sort(list(d.claim)), ', ') AS claim_ids,
-        array_to_string(list_sort(list_distinct(list(n.source))), ', ') AS sources,
-        len(list_distinct(list(n.source))) AS source_count,
-        min(n.source) AS first_source,
-        CASE WHEN count(n.claimed) > 0 THEN array_to_string(list_sort(list_distinct(list(n.claimed))), ', ') END AS claimed,
-        min(n.lo) AS lo,
-        max(n.lo) AS last_lo,
-        max(n.hi) AS hi
-    FROM ends AS d
-    JOIN neighbours AS n ON n.kind = d.kind AND n.topic = d.topic AND n.x = d.claim
-    GROUP BY d.kind, d.topic, d.side_x, d.side_y, d.block_side
-),
-linked AS (
-    SELECT kind, topic, side_x, side_y, any_value(topic_en) AS topic_en, min(gap) AS gap, any_value(gap_unit) AS gap_unit
-    FROM sided
-    GROUP BY kind, topic, side_x, side_y
-),
-blocks AS (
-    SELECT
-        l.kind,
-        l.topic,
-        l.topic_en,
-        a.claims AS claims_a,
-        a.claim_ids AS claim_ids_a,
-        a.sources AS sources_a,
-        a.claimed AS claimed_a,
-        a.lo AS lo_a,
-        a.last_lo AS last_lo_a,
-        a.hi AS hi_a,
-        b.claims AS claims_b,
-        b.claim_ids AS claim_ids_b,
-        b.sources AS sources_b,
-        b.claimed AS claimed_b,
-        b.lo AS lo_b,
-        b.hi AS hi_b,
-        a.source_count = 1 AND b.source_count = 1 AND a.first_source = b.first_source AS same_source_only,
-        l.gap,
-        l.gap_unit
-    FROM linked AS l
-    JOIN described AS a ON a.kind = l.kind AND a.topic = l.topic AND a.side_x = l.side_x AND a.side_y = l.side_y AND a.block_side = 'a'
-    JOIN described AS b ON b.kind = l.kind AND b.topic = l.topic AND b.side_x = l.side_x AND b.side_y = l.side_y AND b.block_side = 'b'
+    GROUP BY e.kind, e.topic, sx.side, sy.side
 ),
 pairs AS (
     SELECT
