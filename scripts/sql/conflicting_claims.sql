@@ -9,6 +9,14 @@
 -- not ten. Three incompatible readings of a date make three rows, one per two of them. Side a
 -- holds the earlier dates or the lower values. Every pair of conflicting_claim_pairs is in
 -- exactly one row.
+-- Rows in order of kind, topic, range_a, range_b, then claim_ids_a and claim_ids_b (two rows can
+-- share both ranges; the claim ids make the order total).
+--
+-- How it is computed: each claim's list of contradicted claims is built once (a GROUP BY), its
+-- side named by the lowest claim id with the same list, and the rows are one GROUP BY over those
+-- short side names; lists are list_sort/list_distinct of a list (the text of string_agg(DISTINCT
+-- ... ORDER BY ...), without its per-group sorts). conflicting_claim_pairs is read three times (so
+-- that DuckDB versions that inline every CTE, such as 1.1, expand it only three times).
 --
 -- Columns:
 --   kind: 'date' (claimed dates of an event), 'value' (figures for one quantity) or 'content' (claims of two events that exclude each other).
@@ -52,40 +60,45 @@ WITH edges AS (
         FROM conflicting_claim_pairs
     )
 ),
-sided AS (
-    -- a claim's side: the claims it contradicts (the same list for x as a row's x, and for y as a row's y)
-    SELECT
-        *,
-        array_to_string(list_sort(list(y) OVER (PARTITION BY kind, topic, x)), ',') AS side_x,
-        array_to_string(list_sort(list(x) OVER (PARTITION BY kind, topic, y)), ',') AS side_y
-    FROM edges
+sides AS (
+    -- per claim: the claims it contradicts, and its side: the claims of its topic that contradict
+    -- the same claims (they are interchangeable), named by the lowest claim id among them
+    SELECT kind, topic, x, min(x) OVER (PARTITION BY kind, topic, contradicted) AS side
+    FROM (
+        SELECT kind, topic, x, array_to_string(list_sort(list(y)), ',') AS contradicted
+        FROM edges
+        GROUP BY kind, topic, x
+    )
 ),
 blocks AS (
     -- two sides that contradict each other, x the earlier or lower: every pair between them
     SELECT
-        kind,
-        topic,
-        any_value(topic_en) AS topic_en,
-        count(DISTINCT x) AS claims_a,
-        string_agg(DISTINCT x, ', ' ORDER BY x) AS claim_ids_a,
-        string_agg(DISTINCT x_source, ', ' ORDER BY x_source) AS sources_a,
-        string_agg(DISTINCT x_claimed, ', ' ORDER BY x_claimed) AS claimed_a,
-        min(x_lo) AS lo_a,
-        max(x_lo) AS last_lo_a,
-        max(x_hi) AS hi_a,
-        count(DISTINCT y) AS claims_b,
-        string_agg(DISTINCT y, ', ' ORDER BY y) AS claim_ids_b,
-        string_agg(DISTINCT y_source, ', ' ORDER BY y_source) AS sources_b,
-        string_agg(DISTINCT y_claimed, ', ' ORDER BY y_claimed) AS claimed_b,
-        min(y_lo) AS lo_b,
-        max(y_hi) AS hi_b,
-        count(DISTINCT x_source) = 1 AND count(DISTINCT y_source) = 1 AND min(x_source) = min(y_source) AS same_source_only,
-        min(gap) AS gap,
-        any_value(gap_unit) AS gap_unit
-    FROM sided
+        e.kind,
+        e.topic,
+        any_value(e.topic_en) AS topic_en,
+        len(list_distinct(list(e.x))) AS claims_a,
+        array_to_string(list_sort(list_distinct(list(e.x))), ', ') AS claim_ids_a,
+        array_to_string(list_sort(list_distinct(list(e.x_source))), ', ') AS sources_a,
+        CASE WHEN count(e.x_claimed) > 0 THEN array_to_string(list_sort(list_distinct(list(e.x_claimed))), ', ') END AS claimed_a,
+        min(e.x_lo) AS lo_a,
+        max(e.x_lo) AS last_lo_a,
+        max(e.x_hi) AS hi_a,
+        len(list_distinct(list(e.y))) AS claims_b,
+        array_to_string(list_sort(list_distinct(list(e.y))), ', ') AS claim_ids_b,
+        array_to_string(list_sort(list_distinct(list(e.y_source))), ', ') AS sources_b,
+        CASE WHEN count(e.y_claimed) > 0 THEN array_to_string(list_sort(list_distinct(list(e.y_claimed))), ', ') END AS claimed_b,
+        min(e.y_lo) AS lo_b,
+        max(e.y_hi) AS hi_b,
+        len(list_distinct(list(e.x_source))) = 1 AND len(list_distinct(list(e.y_source))) = 1
+            AND min(e.x_source) = min(e.y_source) AS same_source_only,
+        min(e.gap) AS gap,
+        any_value(e.gap_unit) AS gap_unit
+    FROM edges AS e
+    JOIN sides AS sx ON sx.kind = e.kind AND sx.topic = e.topic AND sx.x = e.x
+    JOIN sides AS sy ON sy.kind = e.kind AND sy.topic = e.topic AND sy.x = e.y
     -- side a: the earlier dates or lower values, or for content the claims of the topic event
-    WHERE CASE WHEN kind = 'content' THEN x_claimed = topic ELSE x_hi < y_lo END
-    GROUP BY kind, topic, side_x, side_y
+    WHERE CASE WHEN e.kind = 'content' THEN e.x_claimed = e.topic ELSE e.x_hi < e.y_lo END
+    GROUP BY e.kind, e.topic, sx.side, sy.side
 ),
 pairs AS (
     SELECT
@@ -146,4 +159,4 @@ SELECT
         ELSE CAST(days AS VARCHAR) || CASE WHEN days = 1 THEN ' day' ELSE ' days' END
     END AS apart
 FROM pairs
-ORDER BY kind, topic, range_a, range_b
+ORDER BY kind, topic, range_a, range_b, claim_ids_a, claim_ids_b

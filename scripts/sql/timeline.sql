@@ -28,21 +28,23 @@ WITH RECURSIVE chain AS (
     UNION ALL
     SELECT s.source_id, c.origin_id FROM sources AS s JOIN chain AS c ON s.derived_from = c.source_id
 ),
-origins AS (
-    SELECT m.event_id, count(DISTINCT c.origin_id) AS origin_count,
-           string_agg(DISTINCT c.origin_id, ', ' ORDER BY c.origin_id) AS origin_ids
-    FROM (SELECT DISTINCT event_id, source_id FROM mentions) AS m
-    JOIN chain AS c ON c.source_id = m.source_id
-    GROUP BY m.event_id
+event_sources AS (
+    -- mentions counted per event and source once, for the counts and the origins: the events are joined to one row each
+    SELECT event_id, source_id, count(*) AS mentions FROM mentions GROUP BY event_id, source_id
 ),
 per_event AS (
-    -- mentions counted per event and source first: the events are joined to one row each
+    -- list_sort of a list: the same id order as string_agg(... ORDER BY ...), without its per-group sort
     SELECT
         event_id,
         CAST(sum(mentions) AS BIGINT) AS mention_count,
         count(*) AS source_count,
-        string_agg(source_id, ', ' ORDER BY source_id) AS source_ids
-    FROM (SELECT event_id, source_id, count(*) AS mentions FROM mentions GROUP BY event_id, source_id)
+        array_to_string(list_sort(list(source_id)), ', ') AS source_ids
+    FROM event_sources
+    GROUP BY event_id
+),
+origins AS (
+    SELECT event_id, count(*) AS origin_count, array_to_string(list_sort(list(origin_id)), ', ') AS origin_ids
+    FROM (SELECT DISTINCT m.event_id, c.origin_id FROM event_sources AS m JOIN chain AS c ON c.source_id = m.source_id)
     GROUP BY event_id
 )
 SELECT

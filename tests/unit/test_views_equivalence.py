@@ -165,6 +165,130 @@ GROUP BY
 ORDER BY e.date_start NULLS LAST, e.date_end NULLS LAST, e.event_id
 """
 
+# conflicting_claims as first written: each claim's side from a window over every edge, one GROUP BY
+# with DISTINCT aggregates over the sides (its ORDER BY had ties: the order is compared separately).
+WINDOWED_CLAIMS = r"""
+WITH edges AS (
+    -- every pair both ways round (x, y), each end's interval as numbers: days since 1970-01-01 for
+    -- dates; an empty end of a figure's interval is no limit. One scan of conflicting_claim_pairs.
+    SELECT
+        kind, topic, topic_en, gap_unit, gap,
+        e.x, e.x_source, e.x_claimed, e.x_range, e.y, e.y_source, e.y_claimed, e.y_range,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.x_range, '..', 1) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.x_range, '..', 1) AS DOUBLE), CAST('-infinity' AS DOUBLE)) END AS x_lo,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.x_range, '..', 2) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.x_range, '..', 2) AS DOUBLE), CAST('infinity' AS DOUBLE)) END AS x_hi,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.y_range, '..', 1) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.y_range, '..', 1) AS DOUBLE), CAST('-infinity' AS DOUBLE)) END AS y_lo,
+        CASE WHEN kind = 'date' THEN date_diff('day', make_date(1970, 1, 1), CAST(split_part(e.y_range, '..', 2) AS DATE))
+             ELSE coalesce(TRY_CAST(split_part(e.y_range, '..', 2) AS DOUBLE), CAST('infinity' AS DOUBLE)) END AS y_hi
+    FROM (
+        SELECT kind, topic, topic_en, gap_unit, gap, unnest([
+            {'x': claim_id_a, 'x_source': source_id_a, 'x_claimed': claimed_a, 'x_range': range_a,
+             'y': claim_id_b, 'y_source': source_id_b, 'y_claimed': claimed_b, 'y_range': range_b},
+            {'x': claim_id_b, 'x_source': source_id_b, 'x_claimed': claimed_b, 'x_range': range_b,
+             'y': claim_id_a, 'y_source': source_id_a, 'y_claimed': claimed_a, 'y_range': range_a}
+        ]) AS e
+        FROM conflicting_claim_pairs
+    )
+),
+sided AS (
+    -- a claim's side: the claims it contradicts (the same list for x as a row's x, and for y as a row's y)
+    SELECT
+        *,
+        array_to_string(list_sort(list(y) OVER (PARTITION BY kind, topic, x)), ',') AS side_x,
+        array_to_string(list_sort(list(x) OVER (PARTITION BY kind, topic, y)), ',') AS side_y
+    FROM edges
+),
+blocks AS (
+    -- two sides that contradict each other, x the earlier or lower: every pair between them
+    SELECT
+        kind,
+        topic,
+        any_value(topic_en) AS topic_en,
+        count(DISTINCT x) AS claims_a,
+        string_agg(DISTINCT x, ', ' ORDER BY x) AS claim_ids_a,
+        string_agg(DISTINCT x_source, ', ' ORDER BY x_source) AS sources_a,
+        string_agg(DISTINCT x_claimed, ', ' ORDER BY x_claimed) AS claimed_a,
+        min(x_lo) AS lo_a,
+        max(x_lo) AS last_lo_a,
+        max(x_hi) AS hi_a,
+        count(DISTINCT y) AS claims_b,
+        string_agg(DISTINCT y, ', ' ORDER BY y) AS claim_ids_b,
+        string_agg(DISTINCT y_source, ', ' ORDER BY y_source) AS sources_b,
+        string_agg(DISTINCT y_claimed, ', ' ORDER BY y_claimed) AS claimed_b,
+        min(y_lo) AS lo_b,
+        max(y_hi) AS hi_b,
+        count(DISTINCT x_source) = 1 AND count(DISTINCT y_source) = 1 AND min(x_source) = min(y_source) AS same_source_only,
+        min(gap) AS gap,
+        any_value(gap_unit) AS gap_unit
+    FROM sided
+    -- side a: the earlier dates or lower values, or for content the claims of the topic event
+    WHERE CASE WHEN kind = 'content' THEN x_claimed = topic ELSE x_hi < y_lo END
+    GROUP BY kind, topic, side_x, side_y
+),
+pairs AS (
+    SELECT
+        kind,
+        topic,
+        topic_en,
+        claims_a,
+        claim_ids_a,
+        sources_a,
+        claimed_a,
+        CASE WHEN kind = 'date'
+             THEN CAST(make_date(1970, 1, 1) + CAST(lo_a AS INTEGER) AS VARCHAR) || '..' || CAST(make_date(1970, 1, 1) + CAST(hi_a AS INTEGER) AS VARCHAR)
+             WHEN kind = 'value' THEN CASE WHEN isinf(lo_a) THEN '' ELSE regexp_replace(CAST(lo_a AS VARCHAR), '\.0$', '') END || '..'
+                  || CASE WHEN isinf(hi_a) THEN '' ELSE regexp_replace(CAST(hi_a AS VARCHAR), '\.0$', '') END
+        END AS range_a,
+        claims_b,
+        claim_ids_b,
+        sources_b,
+        claimed_b,
+        CASE WHEN kind = 'date'
+             THEN CAST(make_date(1970, 1, 1) + CAST(lo_b AS INTEGER) AS VARCHAR) || '..' || CAST(make_date(1970, 1, 1) + CAST(hi_b AS INTEGER) AS VARCHAR)
+             WHEN kind = 'value' THEN CASE WHEN isinf(lo_b) THEN '' ELSE regexp_replace(CAST(lo_b AS VARCHAR), '\.0$', '') END || '..'
+                  || CASE WHEN isinf(hi_b) THEN '' ELSE regexp_replace(CAST(hi_b AS VARCHAR), '\.0$', '') END
+        END AS range_b,
+        same_source_only,
+        gap,
+        gap_unit,
+        -- the nearest starts: side a's latest-starting claim and side b's earliest-starting one
+        CASE WHEN kind = 'date' THEN date_diff('month', make_date(1970, 1, 1) + CAST(last_lo_a AS INTEGER),
+                                               make_date(1970, 1, 1) + CAST(lo_b AS INTEGER)) END AS months,
+        CASE WHEN kind = 'date' THEN CAST(lo_b - last_lo_a AS BIGINT) END AS days
+    FROM blocks
+)
+SELECT
+    kind,
+    topic,
+    topic_en,
+    claims_a,
+    claim_ids_a,
+    sources_a,
+    claimed_a,
+    range_a,
+    claims_b,
+    claim_ids_b,
+    sources_b,
+    claimed_b,
+    range_b,
+    same_source_only,
+    gap,
+    gap_unit,
+    CASE
+        WHEN kind = 'value' THEN regexp_replace(CAST(gap AS VARCHAR), '\.0$', '') || ' ' || gap_unit
+        WHEN kind = 'content' THEN NULL
+        WHEN months >= 12 AND months % 12 = 0 THEN CAST(months // 12 AS VARCHAR) || CASE WHEN months = 12 THEN ' year' ELSE ' years' END
+        WHEN months >= 12 THEN CAST(months // 12 AS VARCHAR) || CASE WHEN months < 24 THEN ' year ' ELSE ' years ' END
+                               || CAST(months % 12 AS VARCHAR) || CASE WHEN months % 12 = 1 THEN ' month' ELSE ' months' END
+        WHEN months >= 1 THEN CAST(months AS VARCHAR) || CASE WHEN months = 1 THEN ' month' ELSE ' months' END
+        ELSE CAST(days AS VARCHAR) || CASE WHEN days = 1 THEN ' day' ELSE ' days' END
+    END AS apart
+FROM pairs
+ORDER BY kind, topic, range_a, range_b
+"""
+
 SUBJECTS = [("us_troops_in_iraq", "person"), ("distance", "km"), ("advisers_remaining", "person")]
 QUALIFIERS = ["exact", "approx", "at_least", "at_most", "less_than", "range", "vague"]
 
@@ -306,3 +430,16 @@ def test_conflicting_claims_has_one_row_per_pair_of_neighbouring_sides(con, seed
     rows_of_pairs = {(k, t, x, y) for k, t, a, _, b, _, _ in got for x in a.split(", ") for y in b.split(", ")}
     listed = {(p["kind"], p["topic"], p["claim_id_a"], p["claim_id_b"]) for p in pairs}
     assert {(k, t, min(x, y), max(x, y)) for k, t, x, y in rows_of_pairs} == listed
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_conflicting_claims_equals_the_windowed_formulation(con, seed):
+    random_rows(con, random.Random(seed))
+    got, want = con.sql("SELECT * FROM conflicting_claims"), con.sql(WINDOWED_CLAIMS)
+    assert (got.columns, got.types) == (want.columns, want.types)
+    got, want = got.fetchall(), want.fetchall()
+    assert sorted(got, key=repr) == sorted(want, key=repr)  # every column of every row
+    assert {r[0] for r in got} == {"content", "date", "value"}
+    # a total order: kind, topic, range_a, range_b, then the claim ids (which no two rows share)
+    keys = [(r[0], r[1], r[7] or "", r[12] or "", r[4], r[9]) for r in got]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
