@@ -267,13 +267,16 @@ READER = textwrap.dedent("""
         return {n: json.loads(json.dumps(con.sql(f"SELECT * FROM {n}" + (" ORDER BY ALL" if n in tables else "")).fetchall(),
                                          default=str)) for n in tables + views}
     out = {"version": duckdb.__version__}
+    quiet = "SET enable_progress_bar = false"  # DuckDB 1.x draws its bar on stdout, where the JSON goes
     with duckdb.connect(path, read_only=True) as con:
+        con.execute(quiet)
         out["uncommented"] = con.sql("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
                                      "AND NOT internal AND comment IS NULL").fetchall()
         out["tables"] = con.sql("SELECT table_name, comment FROM duckdb_tables() ORDER BY 1").fetchall()
         out["rows"] = everything(con)
         out["ar_norm"] = con.sql("SELECT ar_norm('أميركي'), ar_norm_words('والانسحاب')").fetchall()
     with duckdb.connect() as con:  # views.sql, from a working directory without data/
+        con.execute(quiet)
         con.execute("SET file_search_path = ?", [folder])
         con.execute(open(folder + "/views.sql", encoding="utf-8").read())
         out["portable"] = everything(con)
