@@ -142,8 +142,21 @@ def _locate(instance, path) -> int:
 PLACEHOLDER = "TODO"
 
 
+def _has_placeholder(node) -> bool:
+    """Whether any string under node holds the placeholder (the quick answer, without paths)."""
+    for value in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
+        if isinstance(value, str):
+            if value.strip().upper().startswith(PLACEHOLDER):
+                return True
+        elif _has_placeholder(value):
+            return True
+    return False
+
+
 def placeholders(doc, display: str, problems: Collector) -> bool:
     """Report every value still holding the scaffold's placeholder; True if there was one."""
+    if not _has_placeholder(doc):
+        return False
     found = False
 
     def walk(node, path):

@@ -242,3 +242,56 @@ def test_catalogues_have_a_larger_size_limit_than_source_files(tmp_path):
     huge = b"events: []\n#" + b"x" * MAX_CATALOGUE_BYTES + b"\n"
     assert parse_yaml(tmp_path / "events.yaml", "annotations/events.yaml", problems, huge) is None
     assert [p.message for p in problems.problems] == [f"file is {len(huge) / 1e6:.1f} MB; catalogues are limited to 64 MB"]
+
+
+def test_the_quick_value_check_passes_nothing_the_full_walk_faults():
+    """check_values and placeholders answer at once for a document of ordinary values; they
+    must never do so for one the full walk faults. The corpus's files, each with odd values put
+    at random places (odd strings, numbers, nesting and placeholders)."""
+    import copy
+    import random
+
+    from scripts.errors import Collector
+    from scripts.pipeline.block_yaml import _read_block
+    from scripts.pipeline.load import annotation_files, placeholders
+    from scripts.pipeline.values import MAX_DEPTH, MAX_STRING, _every_problem, check_values
+    from tests.conftest import REPO
+
+    rng = random.Random(5)
+    deep: list = ["x"]
+    for _ in range(MAX_DEPTH):
+        deep = [deep]
+    odd = ["\x00", "a\tb", "a\nb", "x" * (MAX_STRING + 1), "\ud800", "\x85", float("nan"), float("-inf"), 2**60,
+           -(2**60), deep, " todo: the date", "TODO"]
+    faulted = 0
+    for path, display, kind in annotation_files(REPO)[0]:
+        doc = _read_block(path.read_text(encoding="utf-8"))
+        assert check_values(doc, kind) == _every_problem(doc, kind) == []
+        for _ in range(40):
+            mutated = copy.deepcopy(doc)
+            node = mutated
+            while True:  # down to a random mapping or list, then one of its values replaced
+                keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+                key = rng.choice(keys)
+                if isinstance(node[key], (dict, list)) and node[key] and rng.random() < 0.7:
+                    node = node[key]
+                    continue
+                node[key] = copy.deepcopy(rng.choice(odd))
+                break
+            full = _every_problem(mutated, kind)
+            assert check_values(mutated, kind) == full
+            faulted += bool(full)
+            collector = Collector()
+            has = placeholders(mutated, display, collector)
+            assert has == bool(collector.problems) == any(str(v).strip().upper().startswith("TODO") for v in _strings(mutated))
+    assert faulted > 50  # the odd values did reach the full walk
+
+
+def _strings(node):
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
