@@ -159,18 +159,36 @@ def views_sql(tables: dict[str, Table], views: list[View]) -> str:
     return "\n".join(out)
 
 
+class OutOfMemory(OSError):
+    """A check that needs more than MEMORY_LIMIT (some operators, such as list aggregates,
+    cannot spill): one line naming what was counted, as other OSErrors are, not a traceback."""
+
+
 def row_counts(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
-    return {name: con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0] for name in names}
+    counts = {}
+    for name in names:
+        try:
+            counts[name] = con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0]
+        except duckdb.OutOfMemoryException as e:
+            reason = str(e).splitlines()[0]
+            raise OutOfMemory(f"counting the rows of {name} needed more than the {MEMORY_LIMIT} of memory the "
+                              f"build's checks may use ({reason})") from None
+    return counts
 
 
 def query_config(spill: Path | None) -> dict:
     return {"memory_limit": MEMORY_LIMIT, **({"temp_directory": str(spill)} if spill else {})}
 
 
+def counting_config(spill: Path | None) -> dict:
+    """query_config for counting rows: their order does not matter, and keeping it costs memory."""
+    return {**query_config(spill), "preserve_insertion_order": False}
+
+
 def views_sql_counts(path: Path, views: list[View], spill: Path | None = None) -> dict[str, int]:
     """Run views.sql in a fresh in-memory database against the Parquet files beside it and
     count every table's and view's rows (each runs to the end); needs no database file."""
-    con = duckdb.connect(config=query_config(spill))
+    con = duckdb.connect(config=counting_config(spill))
     try:
         con.execute("SET file_search_path = ?", [str(path.parent)])
         con.execute(path.read_text(encoding="utf-8"))
@@ -183,7 +201,7 @@ def views_sql_counts(path: Path, views: list[View], spill: Path | None = None) -
 
 def compare_counts(path: Path, portable: dict[str, int], db: Path, spill: Path | None = None):
     """views.sql must give every table and view as many rows as the database file does."""
-    with duckdb.connect(str(db), read_only=True, config=query_config(spill)) as con:
+    with duckdb.connect(str(db), read_only=True, config=counting_config(spill)) as con:
         built = row_counts(con, list(portable))
     wrong = [f"{n} has {portable[n]} rows over the Parquet files but {built[n]} in the database" for n in portable
              if portable[n] != built[n]]

@@ -240,6 +240,20 @@ def test_a_failing_recipe_fails_the_command_and_keeps_the_previous_database(mini
         sorted(["data", DB_NAME, "views.sql", "cookbook", "cache", ".lock"])
 
 
+def test_a_check_past_the_memory_limit_is_one_line_and_keeps_the_previous_database(tmp_path, monkeypatch):
+    """Some operators (list aggregates) cannot spill: past the limit, DuckDB raises. The build
+    says which count needed more, in one line, and publishes nothing."""
+    root = built_copy(tmp_path / "mini", "build", "db")
+    before = snapshot(root)
+    monkeypatch.setattr(db_views, "MEMORY_LIMIT", "2MB")
+    code, out, err = run_cli("db", "--root", root)
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 1, err
+    assert lines[0].startswith("error: counting the rows of ") and "more than the 2MB of memory" in lines[0]
+    assert lines[0].endswith("; nothing was published")
+    assert snapshot(root) == before
+
+
 def test_db_needs_a_build_first(mini):
     code, out, err = run_cli("db", "--root", mini)
     assert code == 1 and "build/data:1: no built data; run `python -m scripts build` first" in err
