@@ -144,7 +144,7 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) $(DUCKDB0_ENV) $(NPM_ENV) ## lint, then the who
 	$(PY) -m pytest -q -n auto --dist loadfile
 
 test-fast: $(TEST_ENV) $(NPM_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
-	@# none of these tests uses Hypothesis: its pytest plugin would cost each process about 0.7 s of imports
+	@# none of these tests uses Hypothesis: its pytest plugin would cost each process about 0.9 s of imports
 	$(PY) -m pytest -q -n auto --dist loadfile -p no:hypothesispytest -m "not browser and not slow" \
 		tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
 

@@ -142,11 +142,15 @@ def _locate(instance, path) -> int:
 PLACEHOLDER = "TODO"
 
 
+def _is_placeholder(value) -> bool:
+    return isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER)
+
+
 def _has_placeholder(node) -> bool:
     """Whether any string under node holds the placeholder (the quick answer, without paths)."""
     for value in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
         if isinstance(value, str):
-            if value.strip().upper().startswith(PLACEHOLDER):
+            if _is_placeholder(value):
                 return True
         elif _has_placeholder(value):
             return True
@@ -163,7 +167,7 @@ def placeholders(doc, display: str, problems: Collector) -> bool:
         nonlocal found
         items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
         for key, value in items:
-            if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+            if _is_placeholder(value):
                 found = True
                 problems.add(display, _locate(doc, [*path, key]), f"{where_in(doc, [*path, key])} is still {value!r}",
                              "fill it in from the article (see docs/methodology.md), or remove the field if it is optional")

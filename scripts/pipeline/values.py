@@ -87,7 +87,7 @@ def _number_problem(value) -> tuple[str, str] | None:
 def _may_break_a_rule(node, depth: int = 1) -> bool:
     """False when no value under the mapping or list node can break a rule above: the common
     case, decided without the JSON paths and lines a report needs (the full walk costs about a
-    third of reading a file). Cautious: a tab or line break in any string, allowed in free text
+    quarter of reading a file). Cautious: a tab or line break in any string, allowed in free text
     only, leaves the decision to the full walk."""
     if depth > MAX_DEPTH:
         return True

@@ -215,7 +215,7 @@ class Crawl:
 def crawl(browser, built) -> Crawl:
     """Every page opened once, on a phone-sized screen: errors, links, ids and the direction of
     Arabic text do not depend on the screen's width, and sideways scrolling shows on a narrow one.
-    (A page visit costs about 0.15 s of CPU in Chromium here; one crawl per site, not two.)"""
+    (A page visit takes about 0.15 s here, CPU-bound in Chromium; one crawl per site, not two.)"""
     external: list[str] = []
     context = phone_context(browser, external)
     page = context.new_page()
