@@ -117,7 +117,7 @@ def build_db(root: Path, cookbook_dir: Path | None = None, view_dir: Path | None
         checkpoint("db")
         tmp_views.write_text(views_sql(tables, views), encoding="utf-8")
         counts = views_sql_counts(tmp_views, views, spill)
-        compare_counts(tmp_views, counts, tmp_db, spill)
+        compare_counts(tmp_views, counts, tmp_db, views, spill)
         write_cookbook(tmp_cookbook, recipes, run_recipes(tmp_db, recipes, root, spill))
         publish(tmp_db, db, tmp_views, tmp_cookbook, build)
     except duckdb.IOException as e:  # a full disk or a failing write inside DuckDB: one line, as OSError is

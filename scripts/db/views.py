@@ -5,6 +5,7 @@ columns in a `-- Columns:` block; views.sql recreates the tables as views over t
 files, for users without the .duckdb file."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,11 +165,27 @@ class OutOfMemory(OSError):
     cannot spill): one line naming what was counted, as other OSErrors are, not a traceback."""
 
 
-def row_counts(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
+def without_final_order(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """sql without its outermost ORDER BY, taken off by DuckDB's own parser (the statement as
+    it is when DuckDB cannot serialise it)."""
+    tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    if tree.get("error"):
+        return sql
+    node = tree["statements"][0]["node"]
+    node["modifiers"] = [m for m in node.get("modifiers", []) if m["type"] != "ORDER_MODIFIER"]
+    return con.execute("SELECT json_deserialize_sql(?::JSON)", [json.dumps(tree)]).fetchone()[0]
+
+
+def row_counts(con: duckdb.DuckDBPyConnection, names: list[str], views: list[View]) -> dict[str, int]:
+    """Rows of each table or view. A view is counted over its statement without the final
+    ORDER BY, which cannot change the count: at 50,000 synthetic articles, sorting the 1.3
+    million rows of conflicting_claim_pairs, quotes and all, needed more than MEMORY_LIMIT."""
+    bodies = {v.name: v.body for v in views}
     counts = {}
     for name in names:
+        counted = f"({without_final_order(con, bodies[name])})" if name in bodies else quote_ident(name)
         try:
-            counts[name] = con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0]
+            counts[name] = con.execute(f"SELECT count(*) FROM {counted}").fetchone()[0]
         except duckdb.OutOfMemoryException as e:
             reason = str(e).splitlines()[0]
             raise OutOfMemory(f"counting the rows of {name} needed more than the {MEMORY_LIMIT} of memory the "
@@ -192,17 +209,17 @@ def views_sql_counts(path: Path, views: list[View], spill: Path | None = None) -
     try:
         con.execute("SET file_search_path = ?", [str(path.parent)])
         con.execute(path.read_text(encoding="utf-8"))
-        return row_counts(con, [*TABLE_ORDER, CODES, *(v.name for v in views)])
+        return row_counts(con, [*TABLE_ORDER, CODES, *(v.name for v in views)], views)
     except duckdb.Error as e:
         raise DataError([Problem(display_path(path, path.parent.parent), 1, f"the generated views.sql does not run: {e}")]) from None
     finally:
         con.close()
 
 
-def compare_counts(path: Path, portable: dict[str, int], db: Path, spill: Path | None = None):
+def compare_counts(path: Path, portable: dict[str, int], db: Path, views: list[View], spill: Path | None = None):
     """views.sql must give every table and view as many rows as the database file does."""
     with duckdb.connect(str(db), read_only=True, config=counting_config(spill)) as con:
-        built = row_counts(con, list(portable))
+        built = row_counts(con, list(portable), views)
     wrong = [f"{n} has {portable[n]} rows over the Parquet files but {built[n]} in the database" for n in portable
              if portable[n] != built[n]]
     if wrong:
@@ -213,4 +230,4 @@ def check_views_sql(path: Path, views: list[View], db: Path | None = None, spill
     """views_sql_counts, then, if `db` is given, compare_counts against it."""
     portable = views_sql_counts(path, views, spill)
     if db is not None:
-        compare_counts(path, portable, db, spill)
+        compare_counts(path, portable, db, views, spill)

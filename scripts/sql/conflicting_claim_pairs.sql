@@ -71,10 +71,20 @@ date_pairs AS (
     JOIN dated AS y ON y.event_id = g.event_id AND y.claimed_start > g.min_end
     WHERE x.claimed_end < y.claimed_start
 ),
+content_pairs AS (
+    -- each claim of an event against each claim of the event it contradicts
+    SELECT e.event_id AS topic, least(x.mention_id, y.mention_id) AS id_a, greatest(x.mention_id, y.mention_id) AS id_b
+    FROM events AS e
+    JOIN mentions AS x ON x.event_id = e.event_id AND x.modality IN ('reported', 'planned', 'expected')
+    JOIN mentions AS y ON y.event_id = e.contradicts_event_id AND y.modality IN ('reported', 'planned', 'expected')
+    WHERE e.contradicts_event_id IS NOT NULL
+),
 claimants AS (
-    -- the mentions in a conflict, found first (a semi-join) so that only they are joined whole
+    -- the mentions in a conflict, found first (a semi-join) so that only they are joined whole:
+    -- joining every mention, quotes and all, held two hash tables of the whole table in memory
     SELECT * FROM mentions
-    WHERE mention_id IN (SELECT id_a FROM date_pairs UNION ALL SELECT id_b FROM date_pairs)
+    WHERE mention_id IN (SELECT id_a FROM date_pairs UNION ALL SELECT id_b FROM date_pairs
+                         UNION ALL SELECT id_a FROM content_pairs UNION ALL SELECT id_b FROM content_pairs)
 ),
 date_conflicts AS (
     SELECT
@@ -213,14 +223,6 @@ value_conflicts AS (
     JOIN shown AS a ON a.figure_id = p.id_a
     JOIN shown AS b ON b.figure_id = p.id_b
 ),
-content_pairs AS (
-    -- each claim of an event against each claim of the event it contradicts
-    SELECT e.event_id AS topic, least(x.mention_id, y.mention_id) AS id_a, greatest(x.mention_id, y.mention_id) AS id_b
-    FROM events AS e
-    JOIN mentions AS x ON x.event_id = e.event_id AND x.modality IN ('reported', 'planned', 'expected')
-    JOIN mentions AS y ON y.event_id = e.contradicts_event_id AND y.modality IN ('reported', 'planned', 'expected')
-    WHERE e.contradicts_event_id IS NOT NULL
-),
 content_conflicts AS (
     SELECT
         'content' AS kind,
@@ -244,8 +246,8 @@ content_conflicts AS (
         CAST(NULL AS DOUBLE) AS gap,
         CAST(NULL AS VARCHAR) AS gap_unit
     FROM content_pairs AS p
-    JOIN mentions AS a ON a.mention_id = p.id_a
-    JOIN mentions AS b ON b.mention_id = p.id_b
+    JOIN claimants AS a ON a.mention_id = p.id_a
+    JOIN claimants AS b ON b.mention_id = p.id_b
     JOIN events AS e ON e.event_id = p.topic
 )
 SELECT * FROM date_conflicts
