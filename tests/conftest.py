@@ -1,14 +1,12 @@
 """Shared fixtures: a fresh copy of the small fixture corpus per test."""
 from __future__ import annotations
 
-import atexit
 import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -109,20 +107,29 @@ def real(tmp_path_factory) -> Path:
 
 
 
-_BUILT: dict[tuple[str, ...], Path] = {}
+_RUN: list = []  # the session's tmp_path_factory, for the built templates shared by the workers
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_the_runs_folder(tmp_path_factory):
+    _RUN[:] = [tmp_path_factory]
+
+
+def mini_built_with(*commands: str) -> Path:
+    """The fixture corpus with each `python -m scripts` command run on it in order, made once per
+    test run and shared by the workers (read only). Each stage starts from a copy of the one
+    before it (links kept: build/data is a relative symlink), so `build` runs once in all."""
+    def make(root: Path):
+        shutil.copytree(mini_built_with(*commands[:-1]) if commands else MINI, root, symlinks=True)
+        if commands:
+            code, out, err = run_cli(commands[-1], "--root", root)
+            assert code == 0, f"{commands[-1]}: {err}{out}"
+
+    return shared_folder(_RUN[0], "-".join(("mini",) + commands), make)
 
 
 def built_copy(target: Path, *commands: str) -> Path:
-    """A copy of the fixture corpus at target, with each `python -m scripts` command run on it.
-    The commands run once per test process; each caller gets a copy of that result (links kept:
-    build/data is a relative symlink), so a test that changes its copy changes nothing else."""
-    if commands not in _BUILT:
-        template = Path(tempfile.mkdtemp(prefix="built-")) / "mini"
-        atexit.register(shutil.rmtree, template.parent, True)
-        shutil.copytree(MINI, template)
-        for command in commands:
-            code, out, err = run_cli(command, "--root", template)
-            assert code == 0, f"{command}: {err}{out}"
-        _BUILT[commands] = template
-    shutil.copytree(_BUILT[commands], target, symlinks=True)
+    """A copy of the fixture corpus at target with each command run on it (mini_built_with): a
+    test that changes its copy changes nothing else."""
+    shutil.copytree(mini_built_with(*commands), target, symlinks=True)
     return target

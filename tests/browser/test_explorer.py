@@ -4,12 +4,13 @@ and the pages on a phone-sized screen.
 The sites are the fixtures of test_site.py (the repository's corpus built in a temporary
 copy, and the mini fixture). Every request that leaves the machine is refused and recorded,
 and each test asserts that there was none. Screenshots of the console, the map and the
-timeline at 390×844 are written to build/screenshots/ of the temporary copy (the path is in
-the test's output with -rA, and in the assertion message when a test fails).
+timeline at 390×844 are written to a temporary folder of the test run (the path is in the
+assertion message when a test fails).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import duckdb
 import pytest
@@ -34,7 +35,35 @@ def console_state(page, *states: str, timeout: int = 90_000):
 
 # ---------------------------------------------------------------------------- the SQL console
 
-def test_console_answers_the_ain_al_asad_recipe_offline(browser, real_site: Built):
+@dataclass
+class Console:
+    page: object
+    external: list[str]
+    problems: list[str]
+
+    def run(self, sql: str) -> str:
+        """Type sql and run it: "done" or "error" (the run sets the state to "running" first)."""
+        self.page.fill("#console-sql", sql)
+        self.page.click("#console-run")
+        return console_state(self.page, "done", "error")
+
+
+@pytest.fixture(scope="module")
+def real_console(browser, real_site: Built):
+    """The console of the repository's site, served, with DuckDB-Wasm loaded once for the tests
+    that use it (loading it costs seconds of CPU)."""
+    external, problems = [], []
+    with serve(real_site.site) as base:
+        context = offline_context(browser, external, base)
+        page = context.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(base + "console.html")
+        assert console_state(page, "ready", "failed") == "ready", page.inner_text("#sql-console")
+        yield Console(page, external, problems)
+        context.close()
+
+
+def test_console_answers_the_ain_al_asad_recipe_offline(real_console: Console, real_site: Built):
     sql = (REPO / "docs" / "cookbook" / f"{RECIPE}.sql").read_text(encoding="utf-8")
     con = duckdb.connect(str(database_path(real_site.root)), read_only=True)
     try:
@@ -42,48 +71,31 @@ def test_console_answers_the_ain_al_asad_recipe_offline(browser, real_site: Buil
     finally:
         con.close()
     assert expected, "the corpus has articles that disagree about when Ain al-Asad closes"
-    external, problems = [], []
+    page = real_console.page
+    page.click(f"button[data-recipe='{RECIPE}']")
+    assert console_state(page, "done", "error") == "done", page.inner_text("#console-error")
+    rows = int(page.evaluate("() => document.getElementById('sql-console').dataset.rows"))
+    shown = page.locator("#console-result tbody tr").count()
+    first = page.locator("#console-result tbody tr").first.locator("td").all_inner_texts()
+    csv = page.get_attribute("#console-csv", "href")
     real_site.screenshots.mkdir(parents=True, exist_ok=True)
-    with serve(real_site.site) as base:
-        context = offline_context(browser, external, base)
-        page = context.new_page()
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.goto(base + "console.html")
-        assert console_state(page, "ready", "failed") == "ready", page.inner_text("#sql-console")
-        page.click(f"button[data-recipe='{RECIPE}']")
-        assert console_state(page, "done", "error") == "done", page.inner_text("#console-error")
-        rows = int(page.evaluate("() => document.getElementById('sql-console').dataset.rows"))
-        shown = page.locator("#console-result tbody tr").count()
-        first = page.locator("#console-result tbody tr").first.locator("td").all_inner_texts()
-        csv = page.get_attribute("#console-csv", "href")
-        page.screenshot(path=str(real_site.screenshots / "console.png"), full_page=True)
-        context.close()
+    page.screenshot(path=str(real_site.screenshots / "console.png"), full_page=True)
     assert rows == len(expected) and shown == len(expected)
     assert first[:3] == [str(v) for v in expected[0][:3]]
     assert csv and csv.startswith("blob:")
-    assert external == [] and problems == [], real_site.screenshots
+    assert real_console.external == [] and real_console.problems == [], real_site.screenshots
 
 
-def test_console_shows_an_error_in_place(browser, mini_site: Built):
-    external = []
-    with serve(mini_site.site) as base:
-        context = offline_context(browser, external, base)
-        page = context.new_page()
-        page.goto(base + "console.html")
-        assert console_state(page, "ready", "failed") == "ready", page.inner_text("#sql-console")
-        page.fill("#console-sql", "SELECT no_such_column FROM mentions")
-        page.click("#console-run")
-        assert console_state(page, "done", "error") == "error"
-        message = page.inner_text("#console-error")
-        visible = page.is_visible("#console-error")
-        page.fill("#console-sql", "SELECT count(*) AS n FROM timeline")
-        page.click("#console-run")
-        assert console_state(page, "done", "error") == "done"
-        hidden_after = not page.is_visible("#console-error")
-        context.close()
+def test_console_shows_an_error_in_place(real_console: Console):
+    page = real_console.page
+    assert real_console.run("SELECT no_such_column FROM mentions") == "error"
+    message = page.inner_text("#console-error")
+    visible = page.is_visible("#console-error")
+    assert real_console.run("SELECT count(*) AS n FROM timeline") == "done"
+    hidden_after = not page.is_visible("#console-error")
     assert visible and "no_such_column" in message
     assert hidden_after
-    assert external == []
+    assert real_console.external == [] and real_console.problems == []
 
 
 def test_console_says_why_it_cannot_run_from_disk(browser, mini_site: Built):
@@ -119,51 +131,67 @@ def found(page, base: str, query: str, again: bool = False) -> tuple[str, set[st
     return meta, pages
 
 
-@pytest.mark.parametrize("spellings", [("عين الاسد", "عين الأسد"), ("أمريكي", "أميركي", "امريكي")])
-def test_search_finds_the_same_pages_for_every_spelling(browser, real_site: Built, spellings):
+@dataclass
+class Searches:
+    """Searches typed one after another on one served page of the repository's site: Material
+    builds its search index once per page load, which takes a second or two of CPU here."""
+    page: object
+    base: str
+    external: list[str]
+    loaded: bool = False
+
+    def links(self, query: str) -> list[str]:
+        """The result links, best first, as search() gives them."""
+        urls = search(self.page, self.base, query, again=self.loaded)
+        self.loaded = True
+        return urls
+
+    def found(self, query: str) -> tuple[str, set[str]]:
+        result = found(self.page, self.base, query, again=self.loaded)
+        self.loaded = True
+        return result
+
+
+@pytest.fixture(scope="module")
+def real_searches(browser, real_site: Built):
     external = []
     with serve(real_site.site) as base:
         context = offline_context(browser, external, base)
-        page = context.new_page()
-        results = [found(page, base, query, again=i > 0) for i, query in enumerate(spellings)]
+        yield Searches(context.new_page(), base, external)
         context.close()
+
+
+@pytest.mark.parametrize("spellings", [("عين الاسد", "عين الأسد"), ("أمريكي", "أميركي", "امريكي")])
+def test_search_finds_the_same_pages_for_every_spelling(real_searches: Searches, spellings):
+    results = [real_searches.found(query) for query in spellings]
     assert results[0][1], f"nothing found for {spellings[0]}"
     differ = {q: (meta, sorted(pages ^ results[0][1])) for q, (meta, pages) in zip(spellings, results)
               if (meta, pages) != results[0]}
     assert differ == {}, results[0][0]
-    assert external == []
+    assert real_searches.external == []
 
 
-def test_search_works_from_disk(browser, real_site: Built):
+def test_search_works_from_disk(browser, real_site: Built, real_searches: Searches):
     """Opened from file://: Material's offline plugin, the iframe-worker shim served by the site."""
     external, problems = [], []
     context = offline_context(browser, external)
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    base = real_site.site.as_uri() + "/"
-    on_disk = found(page, base, "عين الاسد")
+    on_disk = found(page, real_site.site.as_uri() + "/", "عين الاسد")
     context.close()
-    with serve(real_site.site) as server:
-        context = offline_context(browser, external, server)
-        served = found(context.new_page(), server, "عين الاسد")
-        context.close()
-    assert on_disk[1] and on_disk == served
-    assert external == [] and problems == []
+    assert on_disk[1] and on_disk == real_searches.found("عين الاسد")
+    assert external == [] and problems == [] and real_searches.external == []
 
 
-def test_search_ranks_data_pages_above_the_cookbook(browser, real_site: Built):
-    external = []
-    with serve(real_site.site) as base:
-        context = offline_context(browser, external, base)
-        page = context.new_page()
-        urls = [re.split(r"[?#]", u.removeprefix(base))[0] for u in search(page, base, "عين الأسد")]
-        context.close()
+def test_search_ranks_data_pages_above_the_cookbook(real_searches: Searches):
+    base = real_searches.base
+    urls = [re.split(r"[?#]", u.removeprefix(base))[0] for u in real_searches.links("عين الأسد")]
     cookbook = [i for i, u in enumerate(urls) if u.startswith("cookbook/")]
     data = [i for i, u in enumerate(urls) if u.startswith(("sources/", "events/", "places", "actors", "figures",
                                                            "timeline", "map"))]
     assert data and urls[0] in [urls[i] for i in data]
     assert not cookbook or max(data) < min(cookbook), urls
-    assert external == []
+    assert real_searches.external == []
 
 
 # ---------------------------------------------------------------------------- the map
