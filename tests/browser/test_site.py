@@ -1,8 +1,10 @@
 """The documentation site in a real browser: Debian's Chromium, headless, driven by Playwright.
 
 Run on a site built from a copy of tests/fixtures/mini and on the repository's own corpus
-(built in a temporary copy, so datapackage.json in the repository is never touched). Every
-page is opened from disk (file://); search needs a web server, so it is tested over http on
+(built in a temporary copy, so datapackage.json in the repository is never touched). Pages
+are opened from disk (file://): every page, except that of the pages made one per source or
+event only the index and two are (visited_pages); links and where Arabic sits are read from
+every page without a browser. Search needs a web server, so it is tested over http on
 127.0.0.1. Any request that is not file:// or that local server fails the tests.
 
 Screenshots of the home page and a source page are written to a temporary folder of the test
@@ -18,12 +20,12 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import MINI, REPO, mini_built_with, shared_folder
+from tests.site_html import Page, broken_links, html_pages
 
 pytestmark = pytest.mark.browser
 
@@ -38,31 +40,19 @@ HOSTILE_EN = "<img src=x onerror=alert(1)>"
 VIEWPORT = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# Text nodes with Arabic letters in the page content that no [lang=ar] element holds.
-STRAY_ARABIC_JS = r"""() => {
-  const root = document.querySelector('.md-content') || document.body;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const out = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (/[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/.test(n.data)
-        && !n.parentElement.closest('[lang="ar"]') && !n.parentElement.closest('script,style')) {
-      out.push(n.data.trim().slice(0, 60));
-    }
-  }
-  return out;
-}"""
-# Everything the crawl's tests need from one page, in one round trip to the browser.
+# What a page needs a browser to tell, in one round trip: the direction Arabic blocks are
+# shown in, and how far the page scrolls sideways.
 PAGE_FACTS_JS = r"""() => {
   const arabic = [...document.querySelectorAll('[lang="ar"]')];
   return {
-    hrefs: [...document.querySelectorAll('a[href]')].map(e => new URL(e.getAttribute('href'), document.baseURI).href),
-    ids: [...document.querySelectorAll('[id]')].map(e => e.id),
     ltr_arabic: arabic.filter(e => getComputedStyle(e).direction !== 'rtl').map(e => e.outerHTML.slice(0, 100)),
     arabic_blocks: arabic.length,
-    stray_arabic: (""" + STRAY_ARABIC_JS + """)(),
     sideways: document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth,
   };
 }"""
+# Folders with one page per row of a table (a source, an event): the same template filled with
+# other data, and as many pages as the corpus has rows.
+RECORD_FOLDERS = ("sources", "events")
 
 
 # ---------------------------------------------------------------------------- browser and sites
@@ -200,13 +190,26 @@ def phone_context(browser, external: list[str]):
     return offline_context(browser, external, viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
 
 
+def visited_pages(site: Path) -> list[Path]:
+    """The pages the browser opens: every page but the per-record ones, and of each folder of
+    per-record pages its index and the two most likely to break the layout (the largest, and
+    the one with the longest run of text without a space). A visit costs Chromium about 0.25 s
+    of CPU here and the per-record pages grow with the corpus; links, ids and where Arabic
+    sits are read from every page without a browser (tests/site_html.py)."""
+    chosen = [p for p in pages(site) if p.parent.relative_to(site).as_posix() not in RECORD_FOLDERS
+              or p.name == "index.html"]
+    for folder in RECORD_FOLDERS:
+        records = [p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html"]
+        if records:
+            chosen.append(max(records, key=lambda p: p.stat().st_size))
+            chosen.append(max(records, key=lambda p: Page(p.read_text(encoding="utf-8")).longest_word))
+    return sorted(set(chosen))
+
+
 @dataclass
 class Visit:
     problems: list[str] = field(default_factory=list)   # console errors, page errors, failed requests
-    hrefs: list[str] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
     ltr_arabic: list[str] = field(default_factory=list)
-    stray_arabic: list[str] = field(default_factory=list)
     arabic_blocks: int = 0
     sideways: int = 0  # CSS pixels the page scrolls sideways
 
@@ -219,9 +222,8 @@ class Crawl:
 
 @pytest.fixture(scope="module")
 def crawl(browser, built) -> Crawl:
-    """Every page opened once, on a phone-sized screen: errors, links, ids and the direction of
-    Arabic text do not depend on the screen's width, and sideways scrolling shows on a narrow one.
-    (A page visit takes about 0.15 s here, CPU-bound in Chromium; one crawl per site, not two.)"""
+    """visited_pages opened once each, on a phone-sized screen: errors and the direction of
+    Arabic text do not depend on the screen's width, and sideways scrolling shows on a narrow one."""
     external: list[str] = []
     context = phone_context(browser, external)
     page = context.new_page()
@@ -230,22 +232,24 @@ def crawl(browser, built) -> Crawl:
     page.on("pageerror", lambda e: current[-1].problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: current[-1].problems.append(f"failed request: {r.url} ({r.failure})"))
     visits = {}
-    for path in pages(built.site):
+    for path in visited_pages(built.site):
         visit = Visit()
         current.append(visit)
         page.goto(path.as_uri(), wait_until="load")
         page.wait_for_timeout(30)  # an error thrown just after load still counts
         facts = page.evaluate(PAGE_FACTS_JS)
-        visit.hrefs, visit.ids = facts["hrefs"], set(facts["ids"])
-        visit.ltr_arabic, visit.stray_arabic = facts["ltr_arabic"], facts["stray_arabic"]
-        visit.arabic_blocks, visit.sideways = facts["arabic_blocks"], facts["sideways"]
+        visit.ltr_arabic, visit.arabic_blocks, visit.sideways = facts["ltr_arabic"], facts["arabic_blocks"], facts["sideways"]
         visits[path] = visit
     context.close()
     return Crawl(visits, external)
 
 
-def test_every_page_opens_without_errors(built, crawl):
-    assert len(crawl.visits) >= 10
+def test_pages_of_every_kind_open_without_errors(built, crawl):
+    visited = {p.relative_to(built.site).as_posix() for p in crawl.visits}
+    assert len(visited) >= 10
+    for folder in RECORD_FOLDERS:  # the index and at least one page of each kind of record
+        assert f"{folder}/index.html" in visited and any(v.startswith(f"{folder}/") and not v.endswith("index.html")
+                                                         for v in visited), folder
     problems = {p.relative_to(built.site).as_posix(): v.problems for p, v in crawl.visits.items() if v.problems}
     assert problems == {}
 
@@ -254,19 +258,9 @@ def test_no_request_leaves_the_machine(crawl):
     assert crawl.external == []
 
 
-def test_no_broken_internal_link(built, crawl):
-    broken = []
-    for path, visit in crawl.visits.items():
-        for href in visit.hrefs:
-            parts = urlsplit(href)
-            if parts.scheme != "file":
-                continue
-            target = Path(unquote(parts.path))
-            if not target.exists():
-                broken.append(f"{path.name} -> {href}")
-            elif parts.fragment and target in crawl.visits and unquote(parts.fragment) not in crawl.visits[target].ids:
-                broken.append(f"{path.name} -> {href} (no element with that id)")
-    assert broken == []
+def test_no_broken_internal_link_on_the_repository_site(real_site):
+    """Every page, read without a browser (the fixture's site: test_docs_build.py)."""
+    assert broken_links(real_site.site) == []
 
 
 def test_no_page_scrolls_sideways_on_a_phone(built, crawl):
@@ -276,7 +270,13 @@ def test_no_page_scrolls_sideways_on_a_phone(built, crawl):
 def test_every_arabic_block_is_right_to_left(crawl):
     assert sum(v.arabic_blocks for v in crawl.visits.values()) > 0
     assert {p.name: v.ltr_arabic for p, v in crawl.visits.items() if v.ltr_arabic} == {}
-    assert {p.name: v.stray_arabic for p, v in crawl.visits.items() if v.stray_arabic} == {}
+
+
+def test_no_arabic_outside_a_right_to_left_block_on_the_repository_site(real_site):
+    """Every page, read without a browser (the fixture's site: test_docs_build.py)."""
+    stray = {p.relative_to(real_site.site).as_posix(): page.stray_arabic for p in html_pages(real_site.site)
+             if (page := Page(p.read_text(encoding="utf-8"))).stray_arabic}
+    assert stray == {}
 
 
 # ---------------------------------------------------------------------------- particular pages
