@@ -183,7 +183,7 @@ def test_a_request_off_the_machine_is_recorded_and_fails(browser, tmp_path):
     assert sorted(failed) == sorted(elsewhere)
 
 
-# ---------------------------------------------------------------------------- every page, once
+# ---------------------------------------------------------------------------- the pages, each once
 
 def phone_context(browser, external: list[str]):
     """offline_context at a phone's size, 390×844, with touch."""
