@@ -105,8 +105,6 @@ def real(tmp_path_factory) -> Path:
     return shared_folder(tmp_path_factory, "real", make)
 
 
-
-
 _RUN: list = []  # the session's tmp_path_factory, for the built templates shared by the workers
 
 

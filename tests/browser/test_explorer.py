@@ -21,7 +21,7 @@ from tests.browser.test_site import Built, offline_context, phone_context, searc
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
-# The fixtures of test_site.py, used here too (the built sites are shared by both modules: shared_site).
+# The fixtures of test_site.py, used here too (the built sites are shared by both modules: shared_folder).
 browser, mini_site, real_site, built = site_tests.browser, site_tests.mini_site, site_tests.real_site, site_tests.built
 
 RECIPE = "14-ain-al-asad-closure"

@@ -96,26 +96,6 @@ def build_site(root: Path):
     build_docs(root)
 
 
-def shared_site(tmp_path_factory, name: str, fill) -> Path:
-    """A site built once per test run and shared by this module and test_explorer.py, whichever
-    pytest-xdist worker runs them (the tests only read it)."""
-    def make(root):
-        fill(root)
-        build_site(root)
-
-    return shared_folder(tmp_path_factory, f"site-{name}", make)
-
-
-def fill_real(root: Path):
-    """The repository's corpus, in a copy."""
-    root.mkdir()
-    for name in ("articles", "annotations"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("CHANGELOG.md", "CITATION.cff"):
-        if (REPO / name).is_file():
-            shutil.copy(REPO / name, root / name)
-
-
 @pytest.fixture(scope="module")
 def mini_site(tmp_path_factory) -> Built:
     """The fixture corpus, built as the integration tests build it (shared with them)."""
@@ -123,19 +103,25 @@ def mini_site(tmp_path_factory) -> Built:
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Built:
-    """The repository's corpus, built in a copy."""
-    return Built("repository", shared_site(tmp_path_factory, "repo", fill_real), tmp_path_factory.mktemp("screenshots"))
+def real_site(tmp_path_factory, real) -> Built:
+    """The repository's corpus built in a copy (conftest's `real`, with CITATION.cff for the
+    citation page, the database and the site), once per test run for this module and
+    test_explorer.py, whichever pytest-xdist worker runs them (the tests only read it)."""
+    from scripts.db.build import build_db
+    from scripts.site.build import build_docs
+
+    def make(root):
+        shutil.copytree(real, root, symlinks=True)
+        shutil.copy(REPO / "CITATION.cff", root / "CITATION.cff")
+        build_db(root)
+        build_docs(root)
+
+    return Built("repository", shared_folder(tmp_path_factory, "site-repo", make), tmp_path_factory.mktemp("screenshots"))
 
 
 @pytest.fixture(scope="module", params=["mini", "real"])
 def built(request) -> Built:
     return request.getfixturevalue(f"{request.param}_site")
-
-
-def pages(site: Path) -> list[Path]:
-    """Every page; 404.html links from the server root (/) and is checked over http instead."""
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
 
 
 def is_local(url: str, server: str | None = None) -> bool:
@@ -196,7 +182,8 @@ def visited_pages(site: Path) -> list[Path]:
     the one with the longest run of text without a space). A visit costs Chromium about 0.25 s
     of CPU here and the per-record pages grow with the corpus; links, ids and where Arabic
     sits are read from every page without a browser (tests/site_html.py)."""
-    chosen = [p for p in pages(site) if p.parent.relative_to(site).as_posix() not in RECORD_FOLDERS
+    # 404.html links from the server root (/): it is opened over http instead (the search test)
+    chosen = [p for p in html_pages(site, with_404=False) if p.parent.relative_to(site).as_posix() not in RECORD_FOLDERS
               or p.name == "index.html"]
     for folder in RECORD_FOLDERS:
         records = [p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html"]
