@@ -3,8 +3,9 @@
 Run on a site built from a copy of tests/fixtures/mini and on the repository's own corpus
 (built in a temporary copy, so datapackage.json in the repository is never touched). Pages
 are opened from disk (file://): every page, except that of the pages made one per source or
-event only the index and two are (visited_pages); links and where Arabic sits are read from
-every page without a browser. Search needs a web server, so it is tested over http on
+event only the index and two are, and that the fixture's site leaves out what the repository's
+shows the same way (visited_pages); links and where Arabic sits are read from every page
+without a browser. Search needs a web server, so it is tested over http on
 127.0.0.1. Any request that is not file:// or that local server fails the tests.
 
 Screenshots of the home page and a source page are written to a temporary folder of the test
@@ -176,16 +177,24 @@ def phone_context(browser, external: list[str]):
     return offline_context(browser, external, viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
 
 
-def visited_pages(site: Path) -> list[Path]:
+def visited_pages(site: Path, repository: bool = True) -> list[Path]:
     """The pages the browser opens: every page but the per-record ones, and of each folder of
     per-record pages its index and the two most likely to break the layout (the largest, and
     the one with the longest run of text without a space). A visit costs Chromium about 0.25 s
     of CPU here and the per-record pages grow with the corpus; links, ids and where Arabic
-    sits are read from every page without a browser (tests/site_html.py)."""
+    sits are read from every page without a browser (tests/site_html.py).
+
+    On the fixture's site (repository=False) it opens what the fixture's data changes: the pages
+    written by hand in docs/ (the same text on both sites, but for the navigation) are opened
+    on the repository's site only, and the cookbook (one template, a result table per recipe)
+    is sampled as the record folders are."""
+    sampled = RECORD_FOLDERS if repository else RECORD_FOLDERS + ("cookbook",)
+    by_hand = set() if repository else {f"{p.stem}.html" for p in (REPO / "docs").glob("*.md")}
     # 404.html links from the server root (/): it is opened over http instead (the search test)
-    chosen = [p for p in html_pages(site, with_404=False) if p.parent.relative_to(site).as_posix() not in RECORD_FOLDERS
-              or p.name == "index.html"]
-    for folder in RECORD_FOLDERS:
+    chosen = [p for p in html_pages(site, with_404=False)
+              if (p.parent.relative_to(site).as_posix() not in sampled or p.name == "index.html")
+              and not (p.parent == site and p.name in by_hand)]
+    for folder in sampled:
         records = [p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html"]
         if records:
             chosen.append(max(records, key=lambda p: p.stat().st_size))
@@ -219,7 +228,7 @@ def crawl(browser, built) -> Crawl:
     page.on("pageerror", lambda e: current[-1].problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: current[-1].problems.append(f"failed request: {r.url} ({r.failure})"))
     visits = {}
-    for path in visited_pages(built.site):
+    for path in visited_pages(built.site, repository=built.name == "repository"):
         visit = Visit()
         current.append(visit)
         page.goto(path.as_uri(), wait_until="load")

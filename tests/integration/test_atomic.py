@@ -1,12 +1,11 @@
 """A build killed with SIGKILL at any point leaves the previous build complete and verifiable."""
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO, built_copy, run_cli, snapshot
+from tests.conftest import built_copy, run_cli, snapshot
+from tests.forked import Forked, run_forked
 
 # (kill point, the commands of one full build, the first of which are run before the killed one)
 POINTS = [("tables", "build"), ("write", "build"), ("publish", "build"), ("db", "db"), ("docs", "docs")]
@@ -29,9 +28,7 @@ def test_killed_build_keeps_the_previous_one(point, command, tmp_path):
     for earlier in CHAIN[: CHAIN.index(command)]:
         assert run_cli(earlier, "--root", root)[0] == 0
     expected = published(root)  # the earlier arrows of this run have published their part
-    env = {**os.environ, "SCRIPTS_KILL_AT": point}
-    result = subprocess.run([sys.executable, "-m", "scripts", command, "--root", str(root)], cwd=REPO, env=env,
-                            capture_output=True, text=True)
+    result = run_forked(command, "--root", root, env={"SCRIPTS_KILL_AT": point})
     assert result.returncode == -signal.SIGKILL
     assert published(root) == expected
     assert run_cli("verify", "--root", root)[0] == 0
@@ -68,9 +65,8 @@ def test_concurrent_builds_never_break_the_published_data(tmp_path):
     events = root / "annotations/events.yaml"
     events.write_text(events.read_text(encoding="utf-8").replace("A US convoy leaves.", "A US convoy left."), encoding="utf-8")
     for _ in range(3):
-        runs = [subprocess.Popen([sys.executable, "-m", "scripts", "build", "--root", str(root)], cwd=REPO,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        results = [(p.wait(), p.stderr.read()) for p in runs]
+        runs = [Forked("build", "--root", root) for _ in range(2)]
+        results = [(done.returncode, done.stderr) for done in (run.wait() for run in runs)]
         assert all(code == 0 or (code == 1 and "another build is running" in err) for code, err in results), results
         assert any(code == 0 for code, _ in results)
         assert run_cli("verify", "--root", root)[0] == 0

@@ -4,15 +4,13 @@ writes. Every case leaves build/data resolvable beside the manifest that describ
 dataset `verify` accepts that is either the old one or the new one, and a next build that
 succeeds and repairs what the fault left (a stale root datapackage.json, scratch folders)."""
 import json
-import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from scripts.pipeline.generation import as_root, generation, manifest_path
-from tests.conftest import REPO, built_copy, run_cli, snapshot
+from tests.conftest import built_copy, run_cli, snapshot
+from tests.forked import run_forked
 
 KILL_POINTS = ("tables", "write", "describe", "publish", "swap", "manifest", "cleanup")
 ENOSPC_POINTS = ("write", "describe", "publish", "swap", "manifest")
@@ -33,8 +31,7 @@ def change(root):
 
 
 def run_build(root, **env):
-    return subprocess.run([sys.executable, "-m", "scripts", "build", "--root", str(root)], cwd=REPO,
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    return run_forked("build", "--root", root, env=env)
 
 
 def assert_sound(root, allowed):

@@ -9,12 +9,11 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import MINI, REPO, run_cli, snapshot
+from tests.forked import run_forked
 
 A = "annotations/sources/outlet-a-2025-08-19.yaml"
 B = "annotations/sources/outlet-b-2026-01-19.yaml"
@@ -57,9 +56,8 @@ def build_json(root, *extra, timeout=60):
 
 
 def build_json_subprocess(root, timeout=60):
-    """The same in a fresh interpreter, for what could block a thread for ever (a FIFO)."""
-    result = subprocess.run([sys.executable, "-m", "scripts", "build", "--root", str(root), "--format", "json"],
-                            cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    """The same in a process of its own, for what could block a thread for ever (a FIFO)."""
+    result = run_forked("build", "--root", root, "--format", "json", timeout=timeout)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, json.loads(result.stdout) if result.stdout.strip() else [], result.stderr
 
