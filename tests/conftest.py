@@ -126,6 +126,30 @@ def mini_built_with(*commands: str) -> Path:
     return shared_folder(_RUN[0], "-".join(("mini",) + commands), make)
 
 
+HOSTILE_EN = "<img src=x onerror=alert(1)>"
+HOSTILE_SUMMARY = "<script>alert('summary')</script> & friends"
+
+
+def hostile_built() -> Path:
+    """The fixture corpus with a translation and an event summary that would run script if they
+    reached a page as HTML, built with build, db and docs once per test run (read only)."""
+    def make(root: Path):
+        shutil.copytree(MINI, root)
+        edits = {"annotations/sources/outlet-a-2025-08-19.yaml": (
+                     "quote_en: the last soldier will leave Ain al-Asad base on 15 September 2025",
+                     f"quote_en: '{HOSTILE_EN}'"),
+                 "annotations/events.yaml": ("summary_en: A US convoy leaves.", f'summary_en: "{HOSTILE_SUMMARY}"')}
+        for name, (original, hostile) in edits.items():
+            text = (root / name).read_text(encoding="utf-8")
+            assert original in text, name
+            (root / name).write_text(text.replace(original, hostile), encoding="utf-8")
+        for command in ("build", "db", "docs"):
+            code, out, err = run_cli(command, "--root", root)
+            assert code == 0, f"{command}: {err}{out}"
+
+    return shared_folder(_RUN[0], "hostile", make)
+
+
 def built_copy(target: Path, *commands: str) -> Path:
     """A copy of the fixture corpus at target with each command run on it (mini_built_with): a
     test that changes its copy changes nothing else."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import MINI, REPO, mini_built_with, shared_folder
+from tests.conftest import HOSTILE_EN, REPO, hostile_built, mini_built_with, shared_folder
 from tests.site_html import Page, broken_links, html_pages
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,6 @@ pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--proxy-server=127.0.0.1:9"]
 ARABIC_QUERY = "عين الأسد"
-HOSTILE_EN = "<img src=x onerror=alert(1)>"
 VIEWPORT = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -355,16 +354,9 @@ def test_screenshots_of_home_and_a_source_page(browser, built):
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Built:
-    """The fixture with a translation that would run script if it reached the page as HTML."""
-    root = tmp_path_factory.mktemp("hostile") / "mini"
-    shutil.copytree(MINI, root)
-    path = root / "annotations" / "sources" / "outlet-a-2025-08-19.yaml"
-    original = "quote_en: the last soldier will leave Ain al-Asad base on 15 September 2025"
-    text = path.read_text(encoding="utf-8")
-    assert original in text
-    path.write_text(text.replace(original, f"quote_en: '{HOSTILE_EN}'"), encoding="utf-8")
-    build_site(root)
-    return Built("hostile", root, root / "build" / "screenshots")
+    """The fixture with a translation that would run script if it reached the page as HTML
+    (conftest's hostile_built, shared with test_docs_build.py)."""
+    return Built("hostile", hostile_built(), tmp_path_factory.mktemp("screenshots-hostile"))
 
 
 def test_hostile_translation_shows_as_text_and_runs_nothing(browser, hostile_site):

@@ -14,22 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from scripts.errors import DataError
-from tests.conftest import REPO, built_copy, run_cli
+from tests.conftest import REPO, built_copy, hostile_built, run_cli
 from tests.site_html import Page, broken_links, html_pages
-
-HOSTILE_EN = "<img src=x onerror=alert(1)>"
-
-
-HOSTILE_SUMMARY = "<script>alert('summary')</script> & friends"
-
-
-
-
-def build_all(root: Path) -> Path:
-    for command in ("build", "db", "docs"):
-        code, out, err = run_cli(command, "--root", root)
-        assert code == 0, f"{command}: {err}"
-    return root / "build" / "site"
 
 
 @pytest.fixture(scope="module")
@@ -173,16 +159,9 @@ def test_cookbook_results_and_views_are_on_the_site(site):
         assert f'id="view-{view}"' in query
 
 
-def test_hostile_annotation_strings_are_shown_as_text(mini):
-    path = mini / "annotations" / "sources" / "outlet-a-2025-08-19.yaml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("quote_en: the last soldier will leave Ain al-Asad base on 15 September 2025",
-                        f"quote_en: '{HOSTILE_EN}'")
-    path.write_text(text, encoding="utf-8")
-    events = mini / "annotations" / "events.yaml"
-    events.write_text(events.read_text(encoding="utf-8").replace(
-        "summary_en: A US convoy leaves.", f'summary_en: "{HOSTILE_SUMMARY}"'), encoding="utf-8")
-    site_dir = build_all(mini)
+def test_hostile_annotation_strings_are_shown_as_text():
+    mini = hostile_built()
+    site_dir = mini / "build" / "site"
     src = mini / "build" / "docs-src"
     handwritten = {p.name for p in (REPO / "docs").glob("*.md")}  # copied as they are; they may quote the example
     generated = [p for p in src.rglob("*.md") if p.relative_to(src).as_posix() not in handwritten]
