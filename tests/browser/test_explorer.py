@@ -138,6 +138,7 @@ class Searches:
     page: object
     base: str
     external: list[str]
+    console_errors: list[str]
     loaded: bool = False
 
     def links(self, query: str) -> list[str]:
@@ -154,10 +155,12 @@ class Searches:
 
 @pytest.fixture(scope="module")
 def real_searches(browser, real_site: Built):
-    external = []
+    external, console_errors = [], []
     with serve(real_site.site) as base:
         context = offline_context(browser, external, base)
-        yield Searches(context.new_page(), base, external)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        yield Searches(page, base, external, console_errors)
         context.close()
 
 
@@ -190,8 +193,9 @@ def test_search_ranks_data_pages_above_the_cookbook(real_searches: Searches):
     data = [i for i, u in enumerate(urls) if u.startswith(("sources/", "events/", "places", "actors", "figures",
                                                            "timeline", "map"))]
     assert data and urls[0] in [urls[i] for i in data]
+    assert any(u.startswith("sources/") for u in urls), urls
     assert not cookbook or max(data) < min(cookbook), urls
-    assert real_searches.external == []
+    assert real_searches.external == [] and real_searches.console_errors == []
 
 
 # ---------------------------------------------------------------------------- the map

@@ -2,10 +2,10 @@
 
 Run on a site built from a copy of tests/fixtures/mini and on the repository's own corpus
 (built in a temporary copy, so datapackage.json in the repository is never touched). Pages
-are opened from disk (file://): every page, except that of the pages made one per source or
-event only the index and two are, and that the fixture's site leaves out what the repository's
-shows the same way (visited_pages); links and where Arabic sits are read from every page
-without a browser. Search needs a web server, so it is tested over http on
+are opened from disk (file://): every page, except that of the pages made one per source,
+event or cookbook recipe only the index and two are, and that the fixture's site leaves out
+what the repository's shows the same way (visited_pages); links and where Arabic sits are read
+from every page without a browser. Search needs a web server, so it is tested over http on
 127.0.0.1. Any request that is not file:// or that local server fails the tests.
 
 Screenshots of the home page and a source page are written to a temporary folder of the test
@@ -50,9 +50,10 @@ PAGE_FACTS_JS = r"""() => {
     sideways: document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth,
   };
 }"""
-# Folders with one page per row of a table (a source, an event): the same template filled with
-# other data, and as many pages as the corpus has rows.
-RECORD_FOLDERS = ("sources", "events")
+# Folders of pages made from one template, each filled with other data: a page per row of a
+# table (a source, an event; as many as the corpus has rows) and a page per cookbook recipe (its
+# SQL and result table).
+TEMPLATE_FOLDERS = ("sources", "events", "cookbook")
 
 
 # ---------------------------------------------------------------------------- browser and sites
@@ -177,27 +178,25 @@ def phone_context(browser, external: list[str]):
 
 
 def visited_pages(site: Path, repository: bool = True) -> list[Path]:
-    """The pages the browser opens: every page but the per-record ones, and of each folder of
-    per-record pages its index and the two most likely to break the layout (the largest, and
+    """The pages the browser opens: every page but those in TEMPLATE_FOLDERS, and of each of
+    those folders its index and the two pages most likely to break the layout (the largest, and
     the one with the longest run of text without a space). A visit costs Chromium about 0.25 s
     of CPU here and the per-record pages grow with the corpus; links, ids and where Arabic
     sits are read from every page without a browser (tests/site_html.py).
 
     On the fixture's site (repository=False) it opens what the fixture's data changes: the pages
     written by hand in docs/ (the same text on both sites, but for the navigation) are opened
-    on the repository's site only, and the cookbook (one template, a result table per recipe)
-    is sampled as the record folders are."""
-    sampled = RECORD_FOLDERS if repository else RECORD_FOLDERS + ("cookbook",)
+    on the repository's site only."""
     by_hand = set() if repository else {f"{p.stem}.html" for p in (REPO / "docs").glob("*.md")}
     # 404.html links from the server root (/): it is opened over http instead (the search test)
     chosen = [p for p in html_pages(site, with_404=False)
-              if (p.parent.relative_to(site).as_posix() not in sampled or p.name == "index.html")
+              if (p.parent.relative_to(site).as_posix() not in TEMPLATE_FOLDERS or p.name == "index.html")
               and not (p.parent == site and p.name in by_hand)]
-    for folder in sampled:
-        records = [p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html"]
-        if records:
-            chosen.append(max(records, key=lambda p: p.stat().st_size))
-            chosen.append(max(records, key=lambda p: Page(p.read_text(encoding="utf-8")).longest_word))
+    for folder in TEMPLATE_FOLDERS:
+        pages = [p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html"]
+        if pages:
+            chosen.append(max(pages, key=lambda p: p.stat().st_size))
+            chosen.append(max(pages, key=lambda p: Page(p.read_text(encoding="utf-8")).longest_word))
     return sorted(set(chosen))
 
 
@@ -242,7 +241,7 @@ def crawl(browser, built) -> Crawl:
 def test_pages_of_every_kind_open_without_errors(built, crawl):
     visited = {p.relative_to(built.site).as_posix() for p in crawl.visits}
     assert len(visited) >= 10
-    for folder in RECORD_FOLDERS:  # the index and at least one page of each kind of record
+    for folder in TEMPLATE_FOLDERS:  # the index and at least one page of each template
         assert f"{folder}/index.html" in visited and any(v.startswith(f"{folder}/") and not v.endswith("index.html")
                                                          for v in visited), folder
     problems = {p.relative_to(built.site).as_posix(): v.problems for p, v in crawl.visits.items() if v.problems}
@@ -276,20 +275,37 @@ def test_no_arabic_outside_a_right_to_left_block_on_the_repository_site(real_sit
 
 # ---------------------------------------------------------------------------- particular pages
 
+def claims_by_source(built: Built) -> dict[str, set[str]]:
+    """The data-ann of every mention and figure, by source."""
+    claims = {source["source_id"]: set() for source in built.rows("sources")}
+    for table in ("mentions", "figures"):
+        for row in built.rows(table):
+            claims[row["source_id"]].add(f"{table[:-1]}:{row[table[:-1] + '_id']}")
+    return claims
+
+
 def test_source_pages_highlight_every_mention_and_figure(browser, built):
+    """In the browser, on the source pages the crawl samples (every source page is read without
+    a browser: the next test, and test_docs_build.py for the fixture)."""
+    claims = claims_by_source(built)
+    sampled = [p for p in visited_pages(built.site) if p.parent.name == "sources" and p.name != "index.html"]
+    assert sampled
     context = offline_context(browser, [])
     page = context.new_page()
-    for source in built.rows("sources"):
-        sid = source["source_id"]
-        expected = sum(r["source_id"] == sid for r in built.rows("mentions")) + \
-            sum(r["source_id"] == sid for r in built.rows("figures"))
-        page.goto((built.site / "sources" / f"{sid}.html").as_uri())
-        claims = page.eval_on_selector_all(
+    for path in sampled:
+        page.goto(path.as_uri())
+        shown = page.eval_on_selector_all(
             "mark[data-ann^='mention:'], mark[data-ann^='figure:']", "els => [...new Set(els.map(e => e.dataset.ann))]")
-        assert len(claims) == expected, sid
+        assert set(shown) == claims[path.stem], path.stem
         box = page.locator("mark.ann").first.bounding_box()
         assert box and box["width"] > 0 and box["height"] > 0
     context.close()
+
+
+def test_every_source_page_marks_each_of_its_claims_on_the_repository_site(real_site):
+    marked = {sid: {a for a in Page((real_site.site / "sources" / f"{sid}.html").read_text(encoding="utf-8")).anns
+                    if not a.startswith("citation:")} for sid in claims_by_source(real_site)}
+    assert marked == claims_by_source(real_site)
 
 
 def test_timeline_svg_renders(browser, built):
@@ -323,9 +339,10 @@ def search(page, base: str, query: str, again: bool = False) -> list[str]:
     return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
 
 
-def test_search_finds_an_arabic_word(browser, built):
+def test_search_finds_an_arabic_word(browser, mini_site):
+    """On the fixture's site (the repository's: the searches of test_explorer.py)."""
     external, problems = [], []
-    with serve(built.site) as base:
+    with serve(mini_site.site) as base:
         context = offline_context(browser, external, base)
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and problems.append(m.text))
