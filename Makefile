@@ -134,6 +134,12 @@ validate: $(PACKAGE) $(TEST_ENV) $(CFF_ENV) ## the outside validators: frictionl
 bench: $(TEST_ENV) ## synthetic corpora of 1,000, 10,000 and 50,000 articles: whole processes, wall and CPU, ratios, goals (build/bench/, docs/benchmark.md)
 	$(PY) -m scripts bench --max-rss 8 --docs docs/benchmark.md
 
+# The tests start dozens of Python processes (pytest's workers, the builds they kill): each would
+# compile the code and rewrite the tests' asserts again if bytecode may not be cached (an
+# environment with PYTHONDONTWRITEBYTECODE set), about 1.5 s of CPU per pytest worker. Python's
+# default caching is restored for them (__pycache__ folders, ignored by git and by the release).
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest
+
 lint: $(TEST_ENV) ## ruff over the code and tests
 	$(VENV)/bin/ruff check .
 
@@ -141,15 +147,15 @@ test: $(TEST_ENV) $(DUCKDB1_ENV) $(DUCKDB0_ENV) $(NPM_ENV) ## lint, then the who
 	@command -v chromium >/dev/null 2>&1 || { echo "make test: the browser tests need Debian's Chromium; install it with:"; \
 	  echo "  sudo apt-get install -y chromium"; exit 1; }
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PYTEST) -q -n auto --dist loadfile
 
 test-fast: $(TEST_ENV) $(NPM_ENV) ## the unit tests and the rules over the corpus, without the browser and slow ones (for curators: seconds)
 	@# none of these tests uses Hypothesis: its pytest plugin would cost each process about 0.9 s of imports
-	$(PY) -m pytest -q -n auto --dist loadfile -p no:hypothesispytest -m "not browser and not slow" \
+	$(PYTEST) -q -n auto --dist loadfile -p no:hypothesispytest -m "not browser and not slow" \
 		tests/unit tests/integration/test_data.py tests/integration/test_bad_inputs.py
 
 fuzz: $(TEST_ENV) ## the fuzz tests at length: 1,000 new examples each, 20,000 damaged YAML files (HYPOTHESIS_PROFILE=long; minutes)
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -n auto tests/integration/test_fuzz.py \
+	HYPOTHESIS_PROFILE=long $(PYTEST) -q -n auto tests/integration/test_fuzz.py \
 		tests/unit/test_load.py::test_line_reader_agrees_with_pyyaml_on_mutated_files
 
 torture: $(TEST_ENV) ## SIGKILL 100 builds at random moments and run 20 pairs at once, verifying after each (build/torture/; minutes)
