@@ -15,7 +15,8 @@ system) of the whole process tree, and peak memory as the sum of PSS over the pr
                  its Parquet path is slow and wrong); with --frictionless-rows N it validates the first N
                  rows of each CSV and extrapolates each resource linearly by rows (said so in the output)
     floor        pq.write_table of the built tables with pyarrow's defaults (the floor of the write arrow)
-    views        every DuckDB view materialised inside DuckDB (CREATE TEMP TABLE AS SELECT *): best of 3
+    views        every DuckDB view materialised inside DuckDB (CREATE TEMP TABLE AS SELECT *): best of 3;
+                 beside it, copying its rows from a table (the floor of any statement giving them)
     rebuild      one annotation file changed, then `python -m scripts build` again (from the row cache)
 
 It writes OUT/results.json and OUT/results.md (machine, load, tables, scaling, goals) and prints the
