@@ -112,6 +112,18 @@ def test_console_says_why_it_cannot_run_from_disk(browser, mini_site: Built):
 
 # ---------------------------------------------------------------------------- search
 
+# Material reacts to the result list reaching its end, so the list leaves the end first; each
+# scroll is given two frames to be seen.
+SCROLL_TO_THE_END_AGAIN = """async () => {
+  const list = document.querySelector('.md-search__scrollwrap');
+  const frames = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  list.scrollTo(0, 0);
+  await frames();
+  list.scrollTo(0, list.scrollHeight);
+  await frames();
+}"""
+
+
 def found(page, base: str, query: str, again: bool = False) -> tuple[str, set[str]]:
     """The result count line and the pages of all results (without the highlight query and anchor)."""
     urls = search(page, base, query, again)
@@ -119,11 +131,11 @@ def found(page, base: str, query: str, again: bool = False) -> tuple[str, set[st
     count = int(re.match(r"\d+", meta).group(0)) if re.match(r"\d+", meta) else 0
     items = ".md-search-result__list > .md-search-result__item"
     for _ in range(50):  # Material shows ten pages, then four more each time the list is scrolled to its end
-        if page.locator(items).count() >= count:
+        shown = page.locator(items).count()
+        if shown >= count:
             break
-        for top in ("0", "e.scrollHeight"):  # it reacts to reaching the end, so leave it first
-            page.eval_on_selector(".md-search__scrollwrap", f"e => e.scrollTo(0, {top})")
-            page.wait_for_timeout(60)
+        page.evaluate(SCROLL_TO_THE_END_AGAIN)
+        page.wait_for_function(f"n => document.querySelectorAll({items!r}).length > n", arg=shown, timeout=10_000)
     urls = page.eval_on_selector_all(items + " a", "els => els.map(e => e.href)")
     meta = page.inner_text(".md-search-result__meta")
     pages = {re.split(r"[?#]", url.removeprefix(base))[0] for url in urls}
