@@ -1,12 +1,15 @@
 """The generated site's HTML read without a browser: what the tests need of one page (ids,
-links, highlights, Arabic text outside a right-to-left element), and the internal links of a
-whole site. Used by tests/integration/test_docs_build.py and tests/browser/test_site.py."""
+links, highlights, Arabic text outside a right-to-left element), the internal links of a whole
+site, and the highlights each source page should have. Used by tests/integration/test_docs_build.py
+and tests/browser/test_site.py."""
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import pyarrow.parquet as pq
 
 ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -54,13 +57,24 @@ def html_pages(site: Path, with_404: bool = True) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if with_404 or p.name != "404.html")
 
 
-def broken_links(site: Path) -> list[str]:
-    """Every link between the site's pages whose target file, or the element its #fragment
-    names, does not exist."""
-    pages = {p: Page(p.read_text(encoding="utf-8")) for p in html_pages(site)}
+def read_page(path: Path) -> Page:
+    return Page(path.read_text(encoding="utf-8"))
+
+
+def read_pages(site: Path) -> dict[Path, Page]:
+    """Every page of the site (html_pages), read once for the checks that need them all."""
+    return {path: read_page(path) for path in html_pages(site)}
+
+
+def broken_links(site: Path, pages: dict[Path, Page] | None = None) -> list[str]:
+    """Every link between the site's pages (read_pages, unless given) whose target file, or the
+    element its #fragment names, does not exist."""
+    pages = read_pages(site) if pages is None else pages
     broken = []
-    for path in html_pages(site, with_404=False):
-        for href in pages[path].hrefs:
+    for path, page in pages.items():
+        if path.name == "404.html":  # links from the server root (/): see html_pages
+            continue
+        for href in page.hrefs:
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
@@ -70,3 +84,15 @@ def broken_links(site: Path) -> list[str]:
             elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in pages[target].ids:
                 broken.append(f"{path.relative_to(site)} -> {href} (no such id)")
     return broken
+
+
+def claims_by_source(root: Path) -> dict[str, set[str]]:
+    """The data-ann value of every mention and figure of the built tables under root, by source:
+    what each source page highlights (besides its citations)."""
+    claims = {sid: set() for sid in pq.read_table(root / "build" / "data" / "sources.parquet").column("source_id").to_pylist()}
+    for table in ("mentions", "figures"):
+        kind = table.removesuffix("s")
+        rows = pq.read_table(root / "build" / "data" / f"{table}.parquet", columns=["source_id", f"{kind}_id"]).to_pylist()
+        for row in rows:
+            claims[row["source_id"]].add(f"{kind}:{row[f'{kind}_id']}")
+    return claims

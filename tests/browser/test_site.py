@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import HOSTILE_EN, REPO, hostile_built, mini_built_with, shared_folder
-from tests.site_html import Page, broken_links, html_pages
+from tests.site_html import broken_links, claims_by_source, html_pages, read_page, read_pages
 
 pytestmark = pytest.mark.browser
 
@@ -85,16 +85,6 @@ class Built:
 
     def rows(self, table: str) -> list[dict]:
         return pq.read_table(self.root / "build" / "data" / f"{table}.parquet").to_pylist()
-
-
-def build_site(root: Path):
-    from scripts.db.build import build_db
-    from scripts.pipeline.runner import build
-    from scripts.site.build import build_docs
-
-    build(root)
-    build_db(root)
-    build_docs(root)
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +186,7 @@ def visited_pages(site: Path, repository: bool = True) -> list[Path]:
         pages = [p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html"]
         if pages:
             chosen.append(max(pages, key=lambda p: p.stat().st_size))
-            chosen.append(max(pages, key=lambda p: Page(p.read_text(encoding="utf-8")).longest_word))
+            chosen.append(max(pages, key=lambda p: read_page(p).longest_word))
     return sorted(set(chosen))
 
 
@@ -252,9 +242,15 @@ def test_no_request_leaves_the_machine(crawl):
     assert crawl.external == []
 
 
-def test_no_broken_internal_link_on_the_repository_site(real_site):
-    """Every page, read without a browser (the fixture's site: test_docs_build.py)."""
-    assert broken_links(real_site.site) == []
+@pytest.fixture(scope="module")
+def real_pages(real_site):
+    """Every page of the repository's site, read once without a browser for the checks below
+    (the fixture's site: test_docs_build.py)."""
+    return read_pages(real_site.site)
+
+
+def test_no_broken_internal_link_on_the_repository_site(real_site, real_pages):
+    assert broken_links(real_site.site, real_pages) == []
 
 
 def test_no_page_scrolls_sideways_on_a_phone(built, crawl):
@@ -266,28 +262,18 @@ def test_every_arabic_block_is_right_to_left(crawl):
     assert {p.name: v.ltr_arabic for p, v in crawl.visits.items() if v.ltr_arabic} == {}
 
 
-def test_no_arabic_outside_a_right_to_left_block_on_the_repository_site(real_site):
-    """Every page, read without a browser (the fixture's site: test_docs_build.py)."""
-    stray = {p.relative_to(real_site.site).as_posix(): page.stray_arabic for p in html_pages(real_site.site)
-             if (page := Page(p.read_text(encoding="utf-8"))).stray_arabic}
+def test_no_arabic_outside_a_right_to_left_block_on_the_repository_site(real_site, real_pages):
+    stray = {p.relative_to(real_site.site).as_posix(): page.stray_arabic for p, page in real_pages.items()
+             if page.stray_arabic}
     assert stray == {}
 
 
 # ---------------------------------------------------------------------------- particular pages
 
-def claims_by_source(built: Built) -> dict[str, set[str]]:
-    """The data-ann of every mention and figure, by source."""
-    claims = {source["source_id"]: set() for source in built.rows("sources")}
-    for table in ("mentions", "figures"):
-        for row in built.rows(table):
-            claims[row["source_id"]].add(f"{table[:-1]}:{row[table[:-1] + '_id']}")
-    return claims
-
-
 def test_source_pages_highlight_every_mention_and_figure(browser, built):
     """In the browser, on the source pages the crawl samples (every source page is read without
     a browser: the next test, and test_docs_build.py for the fixture)."""
-    claims = claims_by_source(built)
+    claims = claims_by_source(built.root)
     sampled = [p for p in visited_pages(built.site) if p.parent.name == "sources" and p.name != "index.html"]
     assert sampled
     context = offline_context(browser, [])
@@ -302,10 +288,11 @@ def test_source_pages_highlight_every_mention_and_figure(browser, built):
     context.close()
 
 
-def test_every_source_page_marks_each_of_its_claims_on_the_repository_site(real_site):
-    marked = {sid: {a for a in Page((real_site.site / "sources" / f"{sid}.html").read_text(encoding="utf-8")).anns
-                    if not a.startswith("citation:")} for sid in claims_by_source(real_site)}
-    assert marked == claims_by_source(real_site)
+def test_every_source_page_marks_each_of_its_claims_on_the_repository_site(real_site, real_pages):
+    claims = claims_by_source(real_site.root)
+    marked = {sid: {a for a in real_pages[real_site.site / "sources" / f"{sid}.html"].anns if not a.startswith("citation:")}
+              for sid in claims}
+    assert marked == claims
 
 
 def test_timeline_svg_renders(browser, built):

@@ -15,7 +15,7 @@ import pytest
 
 from scripts.errors import DataError
 from tests.conftest import REPO, built_copy, hostile_built, run_cli
-from tests.site_html import Page, broken_links, html_pages
+from tests.site_html import Page, broken_links, claims_by_source, html_pages, read_page, read_pages
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_one_page_per_source_and_per_event(site):
 
 
 def test_event_page_flags_the_conflicting_mentions(site):
-    page = Page((site / "build" / "site" / "events" / "ain-al-asad-closure-plan.html").read_text(encoding="utf-8"))
+    page = read_page(site / "build" / "site" / "events" / "ain-al-asad-closure-plan.html")
     text = (site / "build" / "site" / "events" / "ain-al-asad-closure-plan.html").read_text(encoding="utf-8")
     assert "Conflicting dates" in text
     assert {"m-outlet-a-2025-08-19-m01", "m-outlet-b-2026-01-19-m02"} <= page.ids
@@ -50,7 +50,7 @@ def test_event_page_flags_the_conflicting_mentions(site):
 
 
 def test_dictionary_lists_every_column_of_every_schema(site):
-    page = Page((site / "build" / "site" / "dictionary.html").read_text(encoding="utf-8"))
+    page = read_page(site / "build" / "site" / "dictionary.html")
     schemas = [p for p in sorted((REPO / "schemas").glob("*.schema.json")) if p.name != "annotation.schema.json"]
     assert schemas
     for path in schemas:
@@ -94,11 +94,8 @@ def test_site_copy_of_the_data_verifies_against_its_manifest(site):
 
 
 def test_source_page_highlights_every_mention_and_figure_once(site):
-    for source in rows(site, "sources"):
-        sid = source["source_id"]
-        page = Page((site / "build" / "site" / "sources" / f"{sid}.html").read_text(encoding="utf-8"))
-        claims = {f"mention:{r['mention_id']}" for r in rows(site, "mentions") if r["source_id"] == sid}
-        claims |= {f"figure:{r['figure_id']}" for r in rows(site, "figures") if r["source_id"] == sid}
+    for sid, claims in claims_by_source(site).items():
+        page = read_page(site / "build" / "site" / "sources" / f"{sid}.html")
         assert {a for a in page.anns if not a.startswith("citation:")} == claims
         for claim in claims:
             ident = claim.split(":", 1)[1]
@@ -106,8 +103,7 @@ def test_source_page_highlights_every_mention_and_figure_once(site):
 
 
 def test_arabic_sits_in_rtl_elements_on_every_page(site):
-    for path in html_pages(site / "build" / "site"):
-        page = Page(path.read_text(encoding="utf-8"))
+    for path, page in read_pages(site / "build" / "site").items():
         assert page.stray_arabic == [], f"{path.name}: Arabic outside dir=rtl lang=ar: {page.stray_arabic[:3]}"
 
 
